@@ -1,0 +1,3 @@
+export * from './outbox.ts';
+export * from './templates.ts';
+export * from './webhook-event.ts';
