@@ -276,11 +276,15 @@ export class WalletProviderSimulator {
     const copies = duplicateDraw < this.rates.duplicate ? 2 : 1;
     const late = orderDraw < this.rates.outOfOrder;
     const processing = this.eventOf(payout, 'processing');
-    if (!silent && !late) this.track(this.deliver(processing, copies));
+    // In order unless drawn late: the final event waits for the processing one to be delivered,
+    // so a slow machine does not turn every payout into an out-of-order one.
+    const processingDelivered = !silent && !late ? this.deliver(processing, copies) : Promise.resolve();
+    this.track(processingDelivered);
     this.schedule(this.options.latency_ms ?? 50, async () => {
       const reason = this.refusalOf(request, rejectDraw, reasonDraw);
       this.finish(payout, reason ? 'failed' : 'succeeded', reason);
       if (silent) return;
+      await processingDelivered.catch(() => undefined);
       await this.deliver(this.eventOf(payout, 'final'), copies);
       if (late) await this.deliver(processing, copies);
     });
