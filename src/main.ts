@@ -13,14 +13,40 @@ const runtime = await createRuntime(config);
 const { app, ctx } = runtime;
 
 let demo: DemoCredentials | null = null;
+// On an empty database the demo world is seeded in two parts: the banner waits only for staff,
+// partners and the people it names (a few seconds); the other people and their months of
+// history are written behind it while the server already answers, and a line says when done.
+const seedAbort = new AbortController();
+let seeding: Promise<void> | null = null;
 if (config.DEMO === 'on') {
   if (!(await isSeeded(ctx))) {
-    if (!runtime.simulators.identity) throw new Error('the demo world needs SIMULATORS=on');
-    const seeded = await seedDemoWorld(ctx, runtime.simulators.identity);
-    writeDemoCredentials(config.DATA_DIR, seeded.credentials);
-    ctx.logger.info({ users: seeded.users, history: seeded.history, ms: seeded.ms, people_ms: seeded.people_ms }, 'demo world seeded');
+    const identitySimulators = runtime.simulators.identity;
+    if (!identitySimulators) throw new Error('the demo world needs SIMULATORS=on');
+    let coreReady: (credentials: DemoCredentials) => void = () => undefined;
+    const core = new Promise<DemoCredentials>((resolve) => (coreReady = resolve));
+    const world = seedDemoWorld(ctx, identitySimulators, {
+      signal: seedAbort.signal,
+      onCoreReady: (credentials) => {
+        writeDemoCredentials(config.DATA_DIR, { ...credentials, world: 'seeding' });
+        coreReady(credentials);
+      },
+    });
+    demo = await Promise.race([core, world.then((seeded) => seeded.credentials)]);
+    seeding = world.then(
+      (seeded) => {
+        writeDemoCredentials(config.DATA_DIR, { ...seeded.credentials, world: 'complete' });
+        ctx.logger.info({ users: seeded.users, history: seeded.history, ms: seeded.ms, people_ms: seeded.people_ms }, 'demo world seeded');
+        const h = seeded.history;
+        process.stdout.write(`  demo world complete: ${seeded.users} people${h ? `, ${h.credits} credits, ${h.cashouts.settled} settled cash-outs, ${h.spending.payments} merchant payments` : ''} (${(seeded.ms / 1000).toFixed(1)} s)\n`);
+      },
+      (error: unknown) => {
+        if (seedAbort.signal.aborted) ctx.logger.warn('demo world: seeding stopped by the shutdown; it is incomplete (remove DATA_DIR to seed it again)');
+        else ctx.logger.error({ err: error }, 'demo world: seeding failed');
+      },
+    );
+  } else {
+    demo = readDemoCredentials(config.DATA_DIR);
   }
-  demo = readDemoCredentials(config.DATA_DIR);
 }
 
 await app.listen({ port: config.PORT, host: config.HOST });
@@ -36,6 +62,8 @@ const lines = [
   `  started in ${Math.round(performance.now() - started)} ms — Ctrl-C stops it cleanly`,
   '',
   ...(demo ? demoLines(demo, base) : []),
+  ...(seeding ? ['  demo world the people above are ready; the other people and months of history are being written now', ''] : []),
+  ...(!seeding && demo?.world === 'seeding' ? ['  demo world incomplete: its first seeding was stopped (remove DATA_DIR to seed it again)', ''] : []),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
 
@@ -50,6 +78,8 @@ async function shutdown(signal: string): Promise<void> {
   }, 15_000);
   force.unref();
   try {
+    seedAbort.abort();
+    await seeding;
     await runtime.close();
     process.exit(0);
   } catch (error) {

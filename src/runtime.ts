@@ -10,7 +10,7 @@ import { webRoutes } from './api/web.ts';
 import { AgentService, agentRoutes } from './agents/index.ts';
 import { atmRoutes, cashoutRoutes, createCashout, type WalletRail as CashoutWalletRail } from './cashout/index.ts';
 import type { Config } from './config/index.ts';
-import { migrate, openDatabase, type Database } from './db/index.ts';
+import { loadSchemaTemplate, migrate, openDatabase, type Database, type OpenOptions } from './db/index.ts';
 import { createLedger } from './ledger/index.ts';
 import { createIdentity, identityRoutes, type IdentityPolicy, type IdentitySimulators } from './identity/index.ts';
 import { createNotifyService, notifyRoutes } from './notify/index.ts';
@@ -64,10 +64,11 @@ export function demoInboxPath(config: Config): string | undefined {
   return config.DEMO === 'on' ? join(config.DATA_DIR, 'sms-inbox.ndjson') : undefined;
 }
 
-export function databaseOptions(config: Config) {
+export function databaseOptions(config: Config): OpenOptions {
   return config.DATABASE_URL
     ? { url: config.DATABASE_URL, poolSize: config.DB_POOL_SIZE }
-    : { dataDir: join(config.DATA_DIR, 'pglite') };
+    // A new embedded database starts from the migrated schema template when there is one.
+    : { dataDir: join(config.DATA_DIR, 'pglite'), template: () => loadSchemaTemplate() };
 }
 
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {

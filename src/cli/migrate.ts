@@ -12,7 +12,9 @@ export function registerMigrate(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       if (!config.DATABASE_URL) mkdirSync(config.DATA_DIR, { recursive: true });
-      const database = await openDatabase(databaseOptions(config));
+      // The explicit path: a new database gets every migration run, not the schema template.
+      const { template: _template, ...options } = databaseOptions(config);
+      const database = await openDatabase(options);
       try {
         const { applied } = await migrate(database);
         process.stdout.write(applied.length ? `applied ${applied.length} migration(s):\n${applied.map((a) => `  ${a}`).join('\n')}\n` : 'database is up to date\n');

@@ -1,6 +1,8 @@
 // One handle over either database: embedded PGlite (a file under DATA_DIR, or in memory for
 // tests) or PostgreSQL through a pg pool. Kysely sits on top of both; `exec` runs multi-statement
 // SQL (migrations) through each driver's simple-query path.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
@@ -15,6 +17,8 @@ export interface Database {
   readonly db: Kysely<DB>;
   /** Runs SQL text that may hold several statements; no parameters. */
   exec(sqlText: string): Promise<void>;
+  /** PGlite only: the whole data directory as a gzipped tarball (the schema template's source). */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -26,6 +30,11 @@ export interface OpenOptions {
   poolSize?: number;
   /** PostgreSQL: statement_timeout for every pooled connection (ms). */
   statementTimeoutMs?: number;
+  /**
+   * PGlite: a new database starts as this data directory (the migrated schema template,
+   * schema-template.ts) instead of an empty one from initdb. Ignored when the directory exists.
+   */
+  template?: () => Promise<Blob | null>;
 }
 
 const INT8_OID = 20;
@@ -33,7 +42,7 @@ const INT8_OID = 20;
 pg.types.setTypeParser(INT8_OID, (value: string) => BigInt(value));
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  return options.url ? openPostgres(options.url, options) : openPglite(options.dataDir);
+  return options.url ? openPostgres(options.url, options) : openPglite(options.dataDir, options.template);
 }
 
 async function openPostgres(url: string, options: OpenOptions): Promise<Database> {
@@ -64,12 +73,15 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
   };
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+async function openPglite(dataDir: string | undefined, template: (() => Promise<Blob | null>) | undefined): Promise<Database> {
   const release = dataDir ? lockDataDir(dataDir) : () => undefined;
   let pglite: PGlite;
   try {
+    const fresh = !dataDir || !existsSync(join(dataDir, 'PG_VERSION'));
+    const loadDataDir = fresh && template ? await template() : null;
     pglite = await PGlite.create(dataDir ?? 'memory://', {
       parsers: { [pgliteTypes.INT8]: (value: string) => BigInt(value) },
+      ...(loadDataDir ? { loadDataDir } : {}),
     });
   } catch (error) {
     release();
@@ -81,6 +93,9 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     db,
     async exec(sqlText) {
       await pglite.exec(sqlText);
+    },
+    dumpDataDir() {
+      return pglite.dumpDataDir('gzip');
     },
     async close() {
       try {

@@ -47,10 +47,13 @@ export async function migrate(database: Database, dir = MIGRATIONS_DIR): Promise
   )`);
   const files = await loadMigrations(dir);
   const applied: string[] = [];
+  // One read of what is recorded (a start with nothing to apply is one query); a file applied by
+  // a concurrent process meanwhile is caught by the advisory lock and ON CONFLICT below.
+  const recorded = await sql<{ version: string; checksum: string }>`SELECT version, checksum FROM schema_migrations`.execute(database.db);
+  const checksums = new Map(recorded.rows.map((row) => [row.version, row.checksum]));
   for (const file of files) {
-    const rows = await sql<{ checksum: string; name: string }>`
-      SELECT checksum, name FROM schema_migrations WHERE version = ${file.version}`.execute(database.db);
-    const existing = rows.rows[0];
+    const checksum = checksums.get(file.version);
+    const existing = checksum === undefined ? undefined : { checksum };
     if (existing) {
       if (existing.checksum !== file.checksum) {
         throw new MigrationError(

@@ -8,6 +8,12 @@ export interface DemoCredentials {
   users_more: { phone: string; pin: string; tier: number }[];
   staff: { role: string; email: string; password: string }[];
   partner: { id: string; name: string; api_key: string };
+  /**
+   * `npm start` prints the banner once the people above exist and writes the rest of the world
+   * (the other people, months of history) behind it: 'seeding' until that finishes. Absent in
+   * files written before this field existed, which were always complete.
+   */
+  world?: 'seeding' | 'complete';
 }
 
 export function credentialsPath(dataDir: string): string {

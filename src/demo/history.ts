@@ -57,6 +57,8 @@ export interface HistoryOptions {
   /** The partners whose merchant:operate keys act for the demo merchants (null: none). */
   merchantPartnerIds: readonly (string | null)[];
   random: SeededRandom;
+  /** Checked between days and between people's cash-outs. */
+  signal?: AbortSignal;
 }
 
 export interface HistorySummary {
@@ -264,6 +266,7 @@ export async function seedHistory(ctx: AppContext, people: DemoPerson[], partner
     const spending = summary.spending;
     let destinations = new Map<string, string>();
     for (let day = 0; day < options.days; day++) {
+      options.signal?.throwIfAborted();
       past.clock.set(new Date(start.getTime() + day * DAY_MS + 8 * HOUR_MS));
       if (day === 2) {
         destinations = await saveDestinations(ctx, past, random, earners, options.walletProviderId);
@@ -283,6 +286,7 @@ export async function seedHistory(ctx: AppContext, people: DemoPerson[], partner
       if (payday) {
         past.clock.set(new Date(start.getTime() + day * DAY_MS + 2 * HOUR_MS)); // 11:00 KST
         for (const person of earners) {
+          options.signal?.throwIfAborted();
           if (person.id === people[0]!.id || random.chance(0.7)) await timed('cashouts', () => cashOutAll(ctx, past, person, walletOf(person.id), destinations.get(person.id)!));
         }
         past.clock.set(new Date(start.getTime() + day * DAY_MS + 4 * HOUR_MS + 5 * 60_000)); // 13:05 KST

@@ -17,6 +17,14 @@ export interface SeedOptions {
   seed?: number;
   /** Days of credit and cash-out history (0: none). */
   historyDays?: number;
+  /**
+   * Called once staff, partners and the people named in the credentials exist — everything the
+   * credentials open works from then on — before the rest of the people and their history.
+   * `npm start` prints its banner here and serves while the rest is written.
+   */
+  onCoreReady?: (credentials: DemoCredentials) => Promise<void> | void;
+  /** Stops the seeding between steps (a shutdown while the history is written). */
+  signal?: AbortSignal;
 }
 
 export interface SeedResult {
@@ -30,6 +38,8 @@ export interface SeedResult {
 
 const DEMO_ACTOR = { system: 'demo-seed' } as const;
 const STAFF_ROLES: StaffRole[] = ['admin', 'support', 'compliance', 'finance', 'agent'];
+/** The documented demo user and the three more the banner lists: the core the banner waits for. */
+const CORE_PEOPLE = 4;
 /** The documented demo user (README): a named, tier-2 person on SKT. */
 /** Four months: enough to see months of micro-credits and monthly cash-outs, quick to seed. */
 export const DEMO_HISTORY_DAYS = 120;
@@ -138,7 +148,10 @@ export async function seedDemoWorld(ctx: AppContext, sims: IdentitySimulators, o
   const count = options.users ?? 240;
   const more: DemoCredentials['users_more'] = [];
   const people: DemoPerson[] = [];
+  const credentialsNow = (): DemoCredentials => ({ user: DEMO_USER, users_more: more, staff, partner: { id: partner.id, name: partner.name, api_key: partner.api_key } });
   for (let i = 0; i < count; i++) {
+    options.signal?.throwIfAborted();
+    if (i === Math.min(CORE_PEOPLE, count)) await options.onCoreReady?.(credentialsNow());
     const first = i === 0;
     const phone = first ? DEMO_USER.phone : demoPhone(i);
     const pin = first ? DEMO_USER.pin : demoPin(random, phone);
@@ -149,9 +162,12 @@ export async function seedDemoWorld(ctx: AppContext, sims: IdentitySimulators, o
     const bank = await onboard(ctx, sims, random, userId, tier, first ? DEMO_USER.name : `${random.pick(FAMILY)}${random.pick(GIVEN)}`);
     people.push({ id: userId, phone, pin, tier, bank });
     await wallets.openMainWallet(ctx.database.db, userId, 'KRW');
-    if (i > 0 && i <= 3) more.push({ phone, pin, tier });
+    if (i > 0 && i < CORE_PEOPLE) more.push({ phone, pin, tier });
   }
+  if (count <= CORE_PEOPLE) await options.onCoreReady?.(credentialsNow());
 
+  // Cash agents (src/agents/demo.ts): shops with float, run by the demo agent logins.
+  await seedDemoAgents({ db: ctx.database.db, identity, agents: ctx.services.agents }, people.map((p) => p.id));
   const peopleMs = Math.round(performance.now() - started);
   const historyDays = options.historyDays ?? DEMO_HISTORY_DAYS;
   const [taskhub, tipjar, carrier, walletProvider, webtoonApp] = partner.others as [string, string, string, string, string];
@@ -160,13 +176,12 @@ export async function seedDemoWorld(ctx: AppContext, sims: IdentitySimulators, o
       days: historyDays, financeStaffId, adminStaffId, random, walletProviderId: walletProvider,
       // The webtoon app is also a partner (its merchant:operate keys request subscriptions).
       merchantPartnerIds: [null, webtoonApp, null],
+      ...(options.signal ? { signal: options.signal } : {}),
     })
     : null;
-  // Cash agents (src/agents/demo.ts): shops with float, run by the demo agent logins.
-  await seedDemoAgents({ db: ctx.database.db, identity, agents: ctx.services.agents }, people.map((p) => p.id));
 
   return {
-    credentials: { user: DEMO_USER, users_more: more, staff, partner: { id: partner.id, name: partner.name, api_key: partner.api_key } },
+    credentials: credentialsNow(),
     users: people.length,
     history,
     ms: Math.round(performance.now() - started),

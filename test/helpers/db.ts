@@ -1,7 +1,7 @@
 // A fresh, migrated database per test file: in-memory PGlite by default, or — with
 // TEST_DATABASE_URL — a new PostgreSQL database cloned from a template migrated once per run.
 import pg from 'pg';
-import { migrate, openDatabase, type Database } from '../../src/db/index.ts';
+import { loadSchemaTemplate, migrate, openDatabase, type Database } from '../../src/db/index.ts';
 
 export const usingPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
@@ -36,7 +36,8 @@ export interface TestDatabase extends Database {
 export async function openTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
-    const database = await openDatabase({});
+    // From the migrated schema template (the global setup builds it): no initdb, no migrations.
+    const database = await openDatabase({ template: loadSchemaTemplate });
     await migrate(database);
     return database;
   }
