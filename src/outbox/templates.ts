@@ -185,6 +185,26 @@ export const SMS_TEMPLATES = {
     ko: '[스몰체인지] 대리점 잔액이 {float}로 낮습니다. 충전을 요청하세요.',
     en: '[smallchange] Your agent float is low ({float}). Request a top-up.',
   },
+  'agent.suspended': {
+    params: {},
+    ko: '[스몰체인지] 대리점 영업이 정지되었습니다. 문의: 고객센터',
+    en: '[smallchange] Your agent counter is suspended. Contact support.',
+  },
+  'agent.reactivated': {
+    params: {},
+    ko: '[스몰체인지] 대리점 영업이 재개되었습니다.',
+    en: '[smallchange] Your agent counter is active again.',
+  },
+  'agent.withdrawal_failed': {
+    params: { amount: money },
+    ko: '[스몰체인지] 대리점 잔액 {amount} 계좌 출금이 은행에서 거절되어 잔액으로 돌려드렸습니다.',
+    en: '[smallchange] The bank refused your {amount} float withdrawal; it is back in your float.',
+  },
+  'agent.withdrawal_returned': {
+    params: { amount: money },
+    ko: '[스몰체인지] 은행이 대리점 잔액 {amount} 출금을 반환해 잔액으로 돌려드렸습니다.',
+    en: '[smallchange] The bank returned your {amount} float withdrawal to your float.',
+  },
   'send.received': {
     params: { amount: money, sender: { kind: 'phone' } },
     ko: '[스몰체인지] {sender}님이 {amount}을 보냈습니다.',
