@@ -76,6 +76,7 @@ function isUniqueViolation(error: unknown): boolean {
 export async function approveTopUp(deps: AgentDeps, id: string, decision: { by: string; deposit: string | null; note: string | null }): Promise<RebalanceRow> {
   if (!decision.deposit) throw new DomainError('deposit_required', { param: 'deposit' });
   const reference = decision.deposit;
+  await deps.policy.inForce(); // read before the transaction (checkFloat reads it inside)
   try {
     return await withTransaction(deps.db, async (trx) => {
       const request = await selectRebalance(trx, id, { forUpdate: true });

@@ -47,6 +47,7 @@ function stepId(id: string, step: 'post' | 'void' | 'return'): TransferId {
 /** Finance approves a withdrawal: the float is reserved for the bank payment (pending float → bank_clearing). */
 export async function approveWithdrawal(deps: AgentDeps, id: string, decision: { by: string; note: string | null }): Promise<RebalanceRow> {
   if (!deps.bankRail) throw new DomainError('rebalance_rail_unavailable');
+  await deps.policy.inForce(); // read before the transaction (checkFloat reads it inside)
   return withTransaction(deps.db, async (trx) => {
     const request = await selectRebalance(trx, id, { forUpdate: true });
     if (!request) throw new DomainError('rebalance_not_found', { param: 'id' });
@@ -146,6 +147,9 @@ function assertBooked(results: readonly string[], id: string): void {
 }
 
 async function applyOne(deps: AgentDeps, row: RebalanceRow, result: Exclude<ItemResult, { state: 'pending' | 'unknown' }>): Promise<'settled' | 'failed' | 'returned' | null> {
+  // The policy is read (and its cache refreshed) before the transaction: the SMS and the float
+  // check read it inside, and a refresh there would wait on the one connection PGlite has.
+  await deps.policy.inForce();
   return withTransaction(deps.db, async (trx) => {
     const now = deps.clock.now();
     if (result.state === 'accepted') {

@@ -21,6 +21,8 @@ export interface StatusChange {
 export async function setAgentStatus(deps: AgentDeps, id: string, change: StatusChange): Promise<AgentRow> {
   const reason = change.reason.trim();
   if (reason.length < 3) throw new DomainError('agent_status_reason_required', { param: 'reason' });
+  // Read outside the transaction: a policy refresh inside would wait on PGlite's one connection.
+  const policy = (await deps.policy.inForce()).policy;
   return withTransaction(deps.db, async (trx) => {
     const agent = await selectAgent(trx, id, { forUpdate: true });
     if (!agent) throw new DomainError('agent_not_found', { param: 'id' });
@@ -42,7 +44,6 @@ export async function setAgentStatus(deps: AgentDeps, id: string, change: Status
       requestId: change.requestId,
     });
     const template = change.status === 'suspended' ? 'agent.suspended' : 'agent.reactivated';
-    const policy = (await deps.policy.inForce()).policy;
     await enqueue(trx, deps.clock, {
       channel: 'sms', recipient: agent.phone, template, lang: 'ko',
       body: renderSms(template, 'ko', {}, { timeZone: policy.time_zone }),

@@ -32,6 +32,8 @@ export interface AgentWorld {
   clock: ManualClock;
   admin: TestStaff;
   finance: TestStaff;
+  /** The runtime's data directory (the bank rail's files live under it). */
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -44,7 +46,7 @@ export async function openAgentWorld(): Promise<AgentWorld> {
   const admin = await createTestStaff(tc, 'admin');
   const finance = await createTestStaff(tc, 'finance');
   return {
-    rt, tc, clock, admin, finance,
+    rt, tc, clock, admin, finance, dataDir,
     async close() {
       await rt.ctx.ledger.expirePending().catch(() => 0);
       const report = await sealAndVerify(rt.ctx.ledger, rt.database.db);
