@@ -197,13 +197,13 @@ export const SMS_TEMPLATES = {
   },
   'agent.withdrawal_failed': {
     params: { amount: money },
-    ko: '[스몰체인지] 대리점 잔액 {amount} 계좌 출금이 은행에서 거절되어 잔액으로 돌려드렸습니다.',
-    en: '[smallchange] The bank refused your {amount} float withdrawal; it is back in your float.',
+    ko: '[스몰체인지] 잔액 {amount} 계좌출금이 은행에서 거절되어 복구되었습니다.',
+    en: '[smallchange] Bank refused your {amount} float withdrawal; float restored.',
   },
   'agent.withdrawal_returned': {
     params: { amount: money },
-    ko: '[스몰체인지] 은행이 대리점 잔액 {amount} 출금을 반환해 잔액으로 돌려드렸습니다.',
-    en: '[smallchange] The bank returned your {amount} float withdrawal to your float.',
+    ko: '[스몰체인지] 은행이 잔액 {amount} 계좌출금을 반환해 복구되었습니다.',
+    en: '[smallchange] Bank returned your {amount} float withdrawal; float restored.',
   },
   'send.received': {
     params: { amount: money, sender: { kind: 'phone' } },
