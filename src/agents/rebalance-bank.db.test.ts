@@ -193,6 +193,19 @@ describe('float top-ups against the bank\'s deposits', () => {
   });
 });
 
+describe('one deposit, two approvals at once', () => {
+  it('tops up one float only (on PostgreSQL truly concurrent: the unique index decides)', async () => {
+    const a = await makeShop(world, { name: 'Shop A' });
+    const b = await makeShop(world, { name: 'Shop B' });
+    const [ida, idb] = [await ask(a, 'top_up', 70_000), await ask(b, 'top_up', 70_000)];
+    const deposit = await statedDeposit(world, won(70_000));
+    const results = await Promise.all([approve(ida, { deposit }), approve(idb, { deposit })]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    expect(results.find((r) => r.statusCode === 409)!.json().error.code).toBe('deposit_already_used');
+    expect((await float(a)) + (await float(b))).toBe(won(70_000));
+  });
+});
+
 describe('the agent\'s bank account', () => {
   it('must be one of the owner\'s verified accounts, and is shown masked', async () => {
     const shop = await makeShop(world);
