@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { expect } from 'vitest';
 import { withTransaction } from '../../src/db/index.ts';
 import { isSuccess, type AccountId, type TransferId } from '../../src/ledger/index.ts';
-import { agentDepositStatement } from '../../src/agents/demo.ts';
+import { agentDepositStatement } from '../../src/agents/index.ts';
 import { DEMO_DEBTOR } from '../../src/cashout/index.ts';
 import { fromMinor, toMinorFloor, toWire, type Micros } from '../../src/money/index.ts';
 import { toLocalDate } from '../../src/policy/index.ts';

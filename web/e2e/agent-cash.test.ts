@@ -5,7 +5,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { agentDepositStatement } from '../../src/agents/demo.ts';
+import { agentDepositStatement } from '../../src/agents/index.ts';
 import { DEMO_DEBTOR } from '../../src/cashout/index.ts';
 import { toLocalDate } from '../../src/policy/index.ts';
 import { apiCall, checkPage, chromiumPresent, createPartner, createStaff, DESKTOP, docsScreenshot, fundWallet, launchBrowser, newContext, newestSmsId, PHONE, readOtp, registerUser, screenshot, startProduct, suiteTitle, type Product } from './harness.ts';
