@@ -131,7 +131,6 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     // Withdrawal codes (agent, ATM) are hashed under the current PIN key: a server-side secret kept outside the database.
     pickupCodeKey: `withdrawal-codes:${config.PIN_KEYS[config.PIN_KEYS.length - 1]}`,
   });
-  const agents = new AgentService({ db: database.db, clock, logger, ledger, policy, identity: identity.service, wallets: walletCore, cashout });
   // Spending: merchants, payments, vouchers, subscriptions; settlements are paid by the bank rail.
   const payments = new PaymentsService({
     db: database.db, ledger, clock, logger, policy, identity: identity.service, wallets: walletCore,
@@ -148,9 +147,18 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     // A bank return found in the statement puts the money back in the person's wallet.
     onReturned: async (cashoutId, notice) => {
       if (cashoutId.startsWith(`${payments.settlementAnswers.prefix}_`)) await payments.markSettlementReturned(cashoutId, { code: notice.code, text: notice.text });
+      else if (cashoutId.startsWith(`${agents.rebalanceAnswers.prefix}_`)) await agents.markRebalanceReturned(cashoutId, { code: notice.code, text: notice.text });
       else await cashout.markReturned(cashoutId, { code: notice.code, text: notice.text });
     },
   });
+  // Cash agents: float withdrawals are paid by the bank rail; top-ups are approved against the
+  // deposits reconciliation found on the bank's statements.
+  const agents = new AgentService({
+    db: database.db, clock, logger, ledger, policy, identity: identity.service, wallets: walletCore, cashout,
+    bankRail: cashout.deps.rails.bank, deposits: reconciliation,
+  });
+  // The bank's answers to float withdrawals (rbl_…) arrive through cash-out's bank ingest.
+  cashout.registerPayoutOwner(agents.rebalanceAnswers);
 
   const ctx: AppContext = {
     config,
@@ -187,6 +195,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     const sweepUssd = setInterval(() => ussd.sweep().catch((error) => logger.error({ err: error }, 'ussd sweep failed')), 60_000);
     sweepUssd.unref();
     timers.push(sweepUssd);
+    // Float withdrawals whose hand-over to the bank failed at approval go out on the next round.
+    const agentWithdrawals = setInterval(() => agents.submitWithdrawals().catch((error) => logger.error({ err: error }, 'agent float withdrawals not submitted')), 60_000);
+    agentWithdrawals.unref();
+    timers.push(agentWithdrawals);
   }
   ctx.state.ready = true;
 

@@ -100,3 +100,29 @@ export async function decideRebalance(executor: Executor, id: string, decision: 
     .executeTakeFirst();
 }
 
+
+/** The top-up a bank deposit already paid for, if any. */
+export async function selectTopUpByDeposit(executor: Executor, bankReference: string): Promise<RebalanceRow | undefined> {
+  return executor.selectFrom('agent_rebalances').selectAll().where('direction', '=', 'top_up').where('status', '=', 'approved').where('bank_reference', '=', bankReference).executeTakeFirst();
+}
+
+/** Approved withdrawals not yet handed to the bank, oldest first. */
+export async function selectUnsubmittedWithdrawals(executor: Executor, limit: number): Promise<RebalanceRow[]> {
+  return executor.selectFrom('agent_rebalances').selectAll().where('direction', '=', 'withdrawal').where('status', '=', 'approved').where('batch_id', 'is', null)
+    .orderBy('decided_at').orderBy('id').limit(limit).execute();
+}
+
+export async function setRebalanceBatch(executor: Executor, ids: readonly string[], batchId: string): Promise<void> {
+  if (ids.length === 0) return;
+  await executor.updateTable('agent_rebalances').set({ batch_id: batchId }).where('id', 'in', [...ids]).where('batch_id', 'is', null).execute();
+}
+
+/** Moves a withdrawal out of one of `from` (the bank's answer); undefined when it was not in one of them. */
+export async function moveRebalance(
+  executor: Executor,
+  id: string,
+  from: readonly RebalanceRow['status'][],
+  set: { status: RebalanceRow['status']; resolved_at: Date; reason_code?: string | null; reason_text?: string | null },
+): Promise<RebalanceRow | undefined> {
+  return executor.updateTable('agent_rebalances').set(set).where('id', '=', id).where('status', 'in', [...from]).returningAll().executeTakeFirst();
+}

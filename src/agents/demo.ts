@@ -1,10 +1,12 @@
 // The demo world's agents (DESIGN §6): a few shops around Seoul run by the demo agent login, each
 // owned by a tier-3 person and holding float that finance approved — seeded through the same
-// service calls the API uses.
+// service calls the API uses: each shop's opening cash is a deposit on a bank statement that is
+// reconciled first, and finance approves the top-up against that deposit.
 import { sql, type Kysely } from 'kysely';
 import { withTransaction, type DB } from '../db/index.ts';
 import type { IdentityService } from '../identity/index.ts';
-import { fromMinor } from '../money/index.ts';
+import { fromMinor, type CurrencyCode } from '../money/index.ts';
+import { buildCamt053 } from '../rails/index.ts';
 import type { AgentService } from './service.ts';
 
 const SHOPS = [
@@ -21,8 +23,37 @@ const HOURS = { sun: [['10:00', '20:00']] as Array<[string, string]>, mon: OPEN,
  * more agent logins the others; owners are the first tier-2 people (not the documented demo user),
  * raised to tier 3 by staff due diligence; each shop's opening float is approved by finance.
  */
+/**
+ * A camt.053 of the operator's trust account with these deposits booked on `date` (the agents'
+ * cash paid in), opening at `openingMinor`: what the bank would send, for the demo and the tests.
+ */
+export function agentDepositStatement(input: {
+  account: { name?: string; bankCode: string; accountNumber: string; currency: CurrencyCode };
+  statementId: string;
+  date: string;
+  createdAt: Date;
+  openingMinor: bigint;
+  deposits: ReadonlyArray<{ amountMinor: bigint; bankReference: string; from: string }>;
+}): string {
+  return buildCamt053({
+    messageId: `CAMT-${input.statementId}`, createdAt: input.createdAt, statementId: input.statementId, account: input.account,
+    openingBalance: { amountMinor: input.openingMinor, date: input.date }, closingDate: input.date,
+    entries: input.deposits.map((d) => ({ kind: 'deposit' as const, amountMinor: d.amountMinor, bookingDate: input.date, bankReference: d.bankReference, counterpartyName: d.from })),
+  });
+}
+
+export interface DemoAgentBank {
+  account: { name?: string; bankCode: string; accountNumber: string; currency: CurrencyCode };
+  /** Today in the operator's zone, and now. */
+  date: string;
+  now: Date;
+  /** The trust account's balance in our books (whole won) before the deposits. */
+  openingMinor: bigint;
+  reconcileXml(xml: string): Promise<unknown>;
+}
+
 export async function seedDemoAgents(
-  deps: { db: Kysely<DB>; identity: Pick<IdentityService, 'createStaff' | 'getUser' | 'staffSetTier'>; agents: AgentService },
+  deps: { db: Kysely<DB>; identity: Pick<IdentityService, 'createStaff' | 'getUser' | 'staffSetTier'>; agents: AgentService; bank: DemoAgentBank },
   userIds: readonly string[],
 ): Promise<string[]> {
   const actor = { system: 'demo-seed' } as const;
@@ -43,6 +74,12 @@ export async function seedDemoAgents(
     await withTransaction(deps.db, (trx) => deps.identity.staffSetTier(trx, actor, userId, 3, 'demo agent owner: enhanced due diligence'));
     owners.push(userId);
   }
+  // The shops' opening cash, paid into the trust account: the bank's statement, reconciled.
+  const depositRef = (i: number) => `DEMO-DEP-${deps.bank.date.replaceAll('-', '')}-${i + 1}`;
+  await deps.bank.reconcileXml(agentDepositStatement({
+    account: deps.bank.account, statementId: `DEMO-AGENT-FLOAT-${deps.bank.date}`, date: deps.bank.date, createdAt: deps.bank.now, openingMinor: deps.bank.openingMinor,
+    deposits: SHOPS.slice(0, owners.length).map((shop, i) => ({ amountMinor: shop.float, bankReference: depositRef(i), from: `AGENT SHOP ${i + 1}` })),
+  }));
   const ids: string[] = [];
   for (const [i, shop] of SHOPS.entries()) {
     const ownerId = owners[i];
@@ -51,7 +88,7 @@ export async function seedDemoAgents(
       name: shop.name, lat: shop.lat, lng: shop.lng, openingHours: HOURS, staffId: counters[i]!, ownerUserId: ownerId, cashOnHand: fromMinor(shop.cash), onboardedBy: adminId,
     });
     const request = await deps.agents.requestRebalance(agent, { direction: 'top_up', amount: fromMinor(shop.float), requestedBy: `staff:${adminId}`, note: 'opening float' });
-    await deps.agents.approveRebalance(request.id, { by: `staff:${financeId}`, bankReference: `DEMO-DEP-${i + 1}`, note: null });
+    await deps.agents.approveRebalance(request.id, { by: `staff:${financeId}`, deposit: depositRef(i), note: null });
     ids.push(agent.id);
   }
   return ids;

@@ -56,6 +56,49 @@ export const AGENT_ERRORS = defineErrors({
   },
   rebalance_not_found: { status: 404, type: 'not_found_error', en: 'No such rebalancing request.', ko: '해당 정산 요청이 없습니다.' },
   rebalance_already_decided: { status: 409, type: 'state_error', en: 'This rebalancing request was already decided.', ko: '이미 처리된 정산 요청입니다.' },
+  agent_status_reason_required: {
+    status: 400, type: 'invalid_request_error',
+    en: 'Say why (a reason of at least 3 characters): it goes into the audit log.',
+    ko: '사유(3자 이상)를 입력하세요. 감사 기록에 남습니다.',
+  },
+  agent_already_suspended: { status: 409, type: 'state_error', en: 'This agent is already suspended.', ko: '이미 영업이 정지된 대리점입니다.' },
+  agent_not_suspended: { status: 409, type: 'state_error', en: 'This agent is not suspended.', ko: '영업 정지 상태가 아닌 대리점입니다.' },
+  agent_bank_account_missing: {
+    status: 409, type: 'state_error',
+    en: 'The agent has no bank account on record for float withdrawals; staff can record one of the owner\'s verified accounts.',
+    ko: '대리점 잔액을 출금할 계좌가 등록되어 있지 않습니다. 대리점주의 인증된 계좌를 등록하세요.',
+  },
+  agent_bank_account_not_eligible: {
+    status: 400, type: 'invalid_request_error',
+    en: 'The bank account must be one of the agent owner\'s verified accounts (dst_…).',
+    ko: '대리점주 본인의 인증된 계좌(dst_…)여야 합니다.',
+  },
+  deposit_required: {
+    status: 400, type: 'invalid_request_error',
+    en: 'A top-up is approved against the bank\'s deposit: give its bank reference from the reconciled statement.',
+    ko: '충전은 은행 입금 내역에 대해 승인합니다. 대사된 거래내역의 은행 참조번호를 입력하세요.',
+  },
+  deposit_not_found: {
+    status: 404, type: 'not_found_error',
+    en: 'No deposit with this bank reference is on a reconciled bank statement (yet).',
+    ko: '대사된 은행 거래내역에 이 참조번호의 입금이 없습니다.',
+  },
+  deposit_amount_mismatch: {
+    status: 409, type: 'state_error',
+    en: 'The deposit is another amount than the top-up requested.',
+    ko: '입금액이 충전 요청 금액과 다릅니다.',
+  },
+  deposit_already_used: {
+    status: 409, type: 'state_error',
+    en: 'This deposit already topped up a float.',
+    ko: '이미 충전에 사용된 입금입니다.',
+  },
+  rebalance_rail_unavailable: {
+    status: 503, type: 'api_error',
+    en: 'The bank rail is not configured: float withdrawals cannot be paid now.',
+    ko: '은행 연계가 설정되지 않아 지금은 잔액 출금을 할 수 없습니다.',
+  },
+  rebalance_not_returnable: { status: 409, type: 'state_error', en: 'This rebalancing was not paid out, so it cannot be returned.', ko: '지급되지 않은 정산은 반환할 수 없습니다.' },
   invalid_coordinates: { status: 400, type: 'invalid_request_error', en: 'lat must be within ±90 and lng within ±180.', ko: '위도는 ±90, 경도는 ±180 이내여야 합니다.' },
   invalid_statement_date: { status: 400, type: 'invalid_request_error', en: 'The date is YYYY-MM-DD.', ko: '날짜는 YYYY-MM-DD 형식입니다.' },
 });

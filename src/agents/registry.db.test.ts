@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemAccountId } from '../wallets/index.ts';
 import { bearer, createTestStaff, registerTestUser } from '../../test/helpers/identity.ts';
-import { ALL_DAY, cashCode, fund, idem, makePerson, makeShop, openAgentWorld, topUp, won, wire, type AgentWorld } from '../../test/helpers/agents.ts';
+import { ALL_DAY, cashCode, fund, giveBankAccount, idem, makePerson, makeShop, openAgentWorld, topUp, won, wire, type AgentWorld } from '../../test/helpers/agents.ts';
 import { agentAccountId } from './index.ts';
 
 let world: AgentWorld;
@@ -78,34 +78,40 @@ describe('onboarding', () => {
 });
 
 describe('liquidity', () => {
-  it('a finance-approved top-up moves bank_deposits → float; a withdrawal the reverse; decisions are final', async () => {
+  it('a finance-approved top-up moves bank_deposits → float; a withdrawal reserves the float for the bank; decisions are final', async () => {
     const shop = await makeShop(world, { cash: won(1_000_000) });
     const bankBefore = await available(systemAccountId('bank_deposits', 'KRW'));
     await topUp(world, shop.id, won(800_000));
     expect(await available(agentAccountId(shop.id, 'float'))).toBe(won(800_000));
     expect(bankBefore - (await available(systemAccountId('bank_deposits', 'KRW')))).toBe(won(800_000));
 
+    // No bank account on record: a withdrawal has nowhere to go and is refused at once.
+    const nowhere = await world.rt.app.inject({ method: 'POST', url: '/v1/agent/rebalances', headers: bearer(shop.counter.token), payload: { direction: 'withdrawal', amount: wire(300_000) } });
+    expect(nowhere.statusCode).toBe(409);
+    expect(nowhere.json().error.code).toBe('agent_bank_account_missing');
+    await giveBankAccount(world, shop);
     const asked = await world.rt.app.inject({ method: 'POST', url: '/v1/agent/rebalances', headers: bearer(shop.counter.token), payload: { direction: 'withdrawal', amount: wire(300_000), note: 'too much float' } });
     expect(asked.statusCode, asked.body).toBe(201);
     expect(asked.json()).toMatchObject({ status: 'requested', requested_by: `agent:${shop.id}` });
     // Finance decides (admin holds every permission but the counter's); the agent and support cannot.
     const support = await createTestStaff(world.tc, 'support');
     for (const token of [shop.counter.token, support.token]) {
-      const r = await world.rt.app.inject({ method: 'POST', url: `/v1/admin/agent-rebalances/${asked.json().id}/approve`, headers: { ...bearer(token), ...idem() }, payload: { bank_reference: 'X' } });
+      const r = await world.rt.app.inject({ method: 'POST', url: `/v1/admin/agent-rebalances/${asked.json().id}/approve`, headers: { ...bearer(token), ...idem() }, payload: {} });
       expect(r.statusCode).toBe(403);
     }
     expect(await available(agentAccountId(shop.id, 'float'))).toBe(won(800_000));
-    const approved = await world.rt.app.inject({ method: 'POST', url: `/v1/admin/agent-rebalances/${asked.json().id}/approve`, headers: { ...bearer(world.finance.token), ...idem() }, payload: { bank_reference: 'WD-1' } });
-    expect(approved.json()).toMatchObject({ status: 'approved', decided_by: `staff:${world.finance.staffId}`, bank_reference: 'WD-1' });
+    const approved = await world.rt.app.inject({ method: 'POST', url: `/v1/admin/agent-rebalances/${asked.json().id}/approve`, headers: { ...bearer(world.finance.token), ...idem() }, payload: {} });
+    expect(approved.json()).toMatchObject({ status: 'approved', decided_by: `staff:${world.finance.staffId}`, bank_reference: null, failure: null });
+    expect(approved.json().batch_id).toMatch(/^bat_/);
     expect(await available(agentAccountId(shop.id, 'float'))).toBe(won(500_000));
-    const noKey = await world.rt.app.inject({ method: 'POST', url: `/v1/admin/agent-rebalances/${asked.json().id}/approve`, headers: bearer(world.finance.token), payload: { bank_reference: 'X' } });
+    const noKey = await world.rt.app.inject({ method: 'POST', url: `/v1/admin/agent-rebalances/${asked.json().id}/approve`, headers: bearer(world.finance.token), payload: {} });
     expect(noKey.json().error.code).toBe('idempotency_key_required');
-    const again = await world.rt.app.inject({ method: 'POST', url: `/v1/admin/agent-rebalances/${asked.json().id}/approve`, headers: { ...bearer(world.finance.token), ...idem() }, payload: { bank_reference: 'X' } });
+    const again = await world.rt.app.inject({ method: 'POST', url: `/v1/admin/agent-rebalances/${asked.json().id}/approve`, headers: { ...bearer(world.finance.token), ...idem() }, payload: {} });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('rebalance_already_decided');
 
     const tooBig = await world.rt.app.inject({ method: 'POST', url: '/v1/agent/rebalances', headers: bearer(shop.counter.token), payload: { direction: 'withdrawal', amount: wire(600_000) } });
-    const refused = await world.rt.app.inject({ method: 'POST', url: `/v1/admin/agent-rebalances/${tooBig.json().id}/approve`, headers: { ...bearer(world.finance.token), ...idem() }, payload: { bank_reference: 'Y' } });
+    const refused = await world.rt.app.inject({ method: 'POST', url: `/v1/admin/agent-rebalances/${tooBig.json().id}/approve`, headers: { ...bearer(world.finance.token), ...idem() }, payload: {} });
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error.code).toBe('agent_float_too_low');
     expect(await available(agentAccountId(shop.id, 'float'))).toBe(won(500_000));
@@ -116,7 +122,7 @@ describe('liquidity', () => {
     const bad = await world.rt.app.inject({ method: 'POST', url: '/v1/agent/rebalances', headers: bearer(shop.counter.token), payload: { direction: 'sideways', amount: wire(1) } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.param).toBe('direction');
-    const missing = await world.rt.app.inject({ method: 'POST', url: '/v1/admin/agent-rebalances/rbl_01h455vb4pex5vsknk084sn02q/approve', headers: { ...bearer(world.finance.token), ...idem() }, payload: { bank_reference: 'Z' } });
+    const missing = await world.rt.app.inject({ method: 'POST', url: '/v1/admin/agent-rebalances/rbl_01h455vb4pex5vsknk084sn02q/approve', headers: { ...bearer(world.finance.token), ...idem() }, payload: {} });
     expect(missing.json().error.code).toBe('rebalance_not_found');
   });
 });

@@ -12,6 +12,7 @@ import { moneyWireSchema, parseAmount, toWire, type MoneyWire, type Micros } fro
 import { DomainError } from '../shared/errors.ts';
 import { NEARBY_RADIUS_M_MAX } from './registry.ts';
 import type { AgentService } from './service.ts';
+import type { CashInRow } from './tables.ts';
 import { statementCsv } from './statement.ts';
 import { agentOut, agentWire, cashInOut, cashInWire, nearbyOut, nearbyWire, rebalanceOut, rebalanceWire, statementOut, statementWire, withdrawalWire } from './wire.ts';
 import './errors.ts';
@@ -29,6 +30,7 @@ const pinField = z.string().refine((v) => /^\d{6}$/.test(v), coded('invalid_pin_
 const direction = z.enum(['top_up', 'withdrawal']);
 const statementQuery = z.object({ date: z.string().max(10), format: z.enum(['json', 'csv']).default('json') }).strict();
 const hhmm = z.string().max(5);
+const bankAccountField = z.string().min(1).max(64).meta({ description: 'One of the owner\'s verified bank accounts (dst_…), for float withdrawals' });
 
 function typed(app: FastifyInstance) {
   return app.withTypeProvider<ZodTypeProvider>();
@@ -40,6 +42,7 @@ export const agentRoutes: AreaPlugin = async (app, { ctx }) => {
   const auth = () => ctx.authenticator;
   const asManager = requireAuth(auth, { kinds: ['staff'], permission: 'agents:manage' });
   const asFinance = requireAuth(auth, { kinds: ['staff'], permission: 'agents:float' });
+  const asSuspender = requireAuth(auth, { kinds: ['staff'], permission: 'agents:suspend' });
   const asAgent = requireAuth(auth, { kinds: ['staff'], permission: 'agents:operate' });
   const asUser = requireAuth(auth, { kinds: ['user'] });
   const asUserOrStaff = requireAuth(auth, { kinds: ['user', 'staff'] });
@@ -62,6 +65,9 @@ export const agentRoutes: AreaPlugin = async (app, { ctx }) => {
     }
   };
   const counter = async (request: FastifyRequest) => agents().ofStaff(principalOf(request, 'staff').staffId);
+  /** The shops' names for cash-ins shown to the person (their SMS and receipt name the shop). */
+  const shopNames = async (ids: readonly string[]) => new Map(await Promise.all([...new Set(ids)].map(async (id) => [id, (await agents().get(id)).name] as const)));
+  const named = async (row: CashInRow) => cashInOut(row, (await shopNames([row.agent_id])).get(row.agent_id)!);
   const sendStatement = async (agentId: string, query: z.infer<typeof statementQuery>, reply: FastifyReply) => {
     const agent = await agents().get(agentId);
     const statement = await agents().statement(agent, query.date);
@@ -86,6 +92,7 @@ export const agentRoutes: AreaPlugin = async (app, { ctx }) => {
         staff: z.string().min(1).max(64),
         owner: z.string().min(1).max(64),
         cash_on_hand: z.object({ amount: z.string().max(40), currency: z.string().max(3) }).strict().optional().meta({ description: 'The cash in the drawer at onboarding (zero allowed)' }),
+        bank_account: bankAccountField.optional(),
       }).strict(),
       response: { 201: agentWire },
     },
@@ -93,8 +100,11 @@ export const agentRoutes: AreaPlugin = async (app, { ctx }) => {
     const me = principalOf(request, 'staff');
     const body = request.body;
     const cash = body.cash_on_hand === undefined ? (0n as Micros) : await cashOf(body.cash_on_hand);
-    const row = await agents().register({ name: body.name, lat: body.lat, lng: body.lng, openingHours: body.opening_hours, staffId: body.staff, ownerUserId: body.owner, cashOnHand: cash, onboardedBy: me.staffId });
-    return reply.code(201).send(agentOut(row, await agents().balances(row)));
+    const row = await agents().register({
+      name: body.name, lat: body.lat, lng: body.lng, openingHours: body.opening_hours, staffId: body.staff, ownerUserId: body.owner, cashOnHand: cash, onboardedBy: me.staffId,
+      bankAccountId: body.bank_account ?? null,
+    });
+    return reply.code(201).send(agentOut(row, await agents().balances(row), undefined, await agents().bankAccount(row)));
   });
 
   r.get('/v1/admin/agents', {
@@ -107,8 +117,37 @@ export const agentRoutes: AreaPlugin = async (app, { ctx }) => {
     schema: { tags: adminTags, security, summary: 'One agent with its float, commission and cash', params: idParams, response: { 200: agentWire } },
   }, async (request) => {
     const row = await agents().get(request.params.id);
-    return agentOut(row, await agents().balances(row), (await policy()).agents.float.low_alert);
+    return agentOut(row, await agents().balances(row), (await policy()).agents.float.low_alert, await agents().bankAccount(row));
   });
+
+  r.put('/v1/admin/agents/:id/bank-account', {
+    onRequest: asManager,
+    schema: {
+      tags: adminTags, security, summary: 'Record where float withdrawals are paid: one of the owner\'s verified bank accounts (shown masked); audited', params: idParams,
+      body: z.object({ bank_account: bankAccountField }).strict(), response: { 200: agentWire },
+    },
+  }, async (request) => {
+    const me = principalOf(request, 'staff');
+    const row = await agents().setBankAccount(request.params.id, { bankAccountId: request.body.bank_account, staffId: me.staffId, requestId: request.id });
+    return agentOut(row, undefined, undefined, await agents().bankAccount(row));
+  });
+
+  for (const [action, status] of [['suspend', 'suspended'], ['reactivate', 'active']] as const) {
+    r.post(`/v1/admin/agents/:id/${action}`, {
+      onRequest: asSuspender,
+      schema: {
+        tags: adminTags, security, params: idParams,
+        summary: action === 'suspend'
+          ? 'Suspend an agent (admin, compliance): its counter is refused and it leaves the nearby list; audited, the shop told by SMS'
+          : 'Reactivate a suspended agent (admin, compliance); audited, the shop told by SMS',
+        body: z.object({ reason: z.string().max(500) }).strict(), response: { 200: agentWire },
+      },
+    }, async (request) => {
+      const me = principalOf(request, 'staff');
+      const row = await agents().setStatus(request.params.id, { status, reason: request.body.reason, staffId: me.staffId, requestId: request.id });
+      return agentOut(row);
+    });
+  }
 
   r.get('/v1/admin/agents/:id/statement', {
     onRequest: asManager,
@@ -132,7 +171,7 @@ export const agentRoutes: AreaPlugin = async (app, { ctx }) => {
     onRequest: asFinance,
     schema: {
       tags: adminTags, security, summary: 'Rebalancing requests (finance)',
-      querystring: z.object({ status: z.enum(['requested', 'approved', 'rejected']).optional(), agent: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }).strict(),
+      querystring: z.object({ status: z.enum(['requested', 'approved', 'rejected', 'settled', 'failed', 'returned']).optional(), agent: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }).strict(),
       response: { 200: z.object({ object: z.literal('list'), data: z.array(rebalanceWire) }) },
     },
   }, async (request) => ({
@@ -143,16 +182,20 @@ export const agentRoutes: AreaPlugin = async (app, { ctx }) => {
   r.post('/v1/admin/agent-rebalances/:id/approve', {
     onRequest: asFinance,
     schema: {
-      tags: adminTags, security, summary: 'Approve: the bank movement is recorded against bank_deposits and the float moves', params: idParams,
+      tags: adminTags, security, params: idParams,
+      summary: 'Approve. top_up: against the bank\'s deposit on a reconciled statement (deposit = its bank reference; same amount, used once) — the float grows. withdrawal: the float is reserved and paid to the agent\'s bank account through the bank rail (pain.001); the bank\'s answer settles or returns it',
       headers: z.object({ 'idempotency-key': z.string().optional() }).passthrough(),
-      body: z.object({ bank_reference: z.string().trim().min(1).max(64), note: z.string().max(200).optional() }).strict(), response: { 200: rebalanceWire },
+      body: z.object({
+        deposit: z.string().trim().min(1).max(64).optional().meta({ description: 'top_up only: the deposit\'s bank reference (AcctSvcrRef) from the reconciliation' }),
+        note: z.string().max(200).optional(),
+      }).strict(), response: { 200: rebalanceWire },
     },
   }, async (request, reply) => {
     const me = principalOf(request, 'staff');
     const key = idempotencyKeyOf(request);
     const outcome = await runIdempotent(ctx.database.db, ctx.clock, { scope: scopeOf(me), key, route: 'POST /v1/admin/agent-rebalances/:id/approve', body: { id: request.params.id, ...request.body } }, async () => ({
       status: 200,
-      body: rebalanceOut(await agents().approveRebalance(request.params.id, { by: `staff:${me.staffId}`, bankReference: request.body.bank_reference, note: request.body.note ?? null })),
+      body: rebalanceOut(await agents().approveRebalance(request.params.id, { by: `staff:${me.staffId}`, deposit: request.body.deposit ?? null, note: request.body.note ?? null })),
     }));
     return sendIdempotent(reply, outcome);
   });
@@ -173,7 +216,7 @@ export const agentRoutes: AreaPlugin = async (app, { ctx }) => {
     schema: { tags: agentTags, security, summary: 'My shop: float, commission earned, cash on hand', response: { 200: agentWire } },
   }, async (request) => {
     const agent = await counter(request);
-    return agentOut(agent, await agents().balances(agent), (await policy()).agents.float.low_alert);
+    return agentOut(agent, await agents().balances(agent), (await policy()).agents.float.low_alert, await agents().bankAccount(agent));
   });
 
   r.post('/v1/agent/withdrawals', {
@@ -196,7 +239,7 @@ export const agentRoutes: AreaPlugin = async (app, { ctx }) => {
           object: 'agent_withdrawal', cashout: uuidToId(result.cashout.id, 'cot'), agent: agent.id,
           amount: toWire({ amount: result.cashout.payout, currency: result.cashout.currency }),
           commission: toWire({ amount: result.commission, currency: result.cashout.currency }),
-          receipt_number: result.cashout.receipt_number, settled_at: result.cashout.settled_at?.toISOString() ?? null,
+          receipt_number: result.cashout.receipt_number, settled_at: result.cashout.settled_at?.toISOString() ?? null, person_name: result.personName,
         };
         response = { status: 201, body };
         await completeIdempotencyKey(trx, ctx.clock, claim, response);
@@ -222,7 +265,7 @@ export const agentRoutes: AreaPlugin = async (app, { ctx }) => {
     const outcome = await runIdempotent(ctx.database.db, ctx.clock, { scope: scopeOf(principal), key, route: 'POST /v1/agent/cash-ins', body: request.body }, async (claim) => {
       let response = { status: 201, body: {} as unknown };
       await agents().startCashIn(agent, { phone: request.body.phone, amount, idempotencyKey: key }, async (trx, row) => {
-        response = { status: row.status === 'awaiting_user' ? 202 : 201, body: cashInOut(row) };
+        response = { status: row.status === 'awaiting_user' ? 202 : 201, body: cashInOut(row, agent.name) };
         await completeIdempotencyKey(trx, ctx.clock, claim, response);
       });
       return response;
@@ -233,7 +276,10 @@ export const agentRoutes: AreaPlugin = async (app, { ctx }) => {
   r.get('/v1/agent/cash-ins/:id', {
     onRequest: asAgent,
     schema: { tags: agentTags, security, summary: 'One of my cash-ins (did the person confirm?)', params: idParams, response: { 200: cashInWire } },
-  }, async (request) => cashInOut(await agents().ownCashIn(await counter(request), request.params.id)));
+  }, async (request) => {
+    const agent = await counter(request);
+    return cashInOut(await agents().ownCashIn(agent, request.params.id), agent.name);
+  });
 
   r.post('/v1/agent/rebalances', {
     onRequest: asAgent,
@@ -277,7 +323,11 @@ export const agentRoutes: AreaPlugin = async (app, { ctx }) => {
   r.get('/v1/me/agent-cash-ins', {
     onRequest: asUser,
     schema: { tags: userTags, security, summary: 'Cash-ins waiting for my confirmation', response: { 200: z.object({ object: z.literal('list'), data: z.array(cashInWire) }) } },
-  }, async (request) => ({ object: 'list' as const, data: (await agents().pendingCashIns(principalOf(request, 'user').userId)).map(cashInOut) }));
+  }, async (request) => {
+    const rows = await agents().pendingCashIns(principalOf(request, 'user').userId);
+    const names = await shopNames(rows.map((r) => r.agent_id));
+    return { object: 'list' as const, data: rows.map((row) => cashInOut(row, names.get(row.agent_id) ?? row.agent_id)) };
+  });
 
   r.post('/v1/me/agent-cash-ins/:id/confirm', {
     onRequest: asUser,
@@ -290,7 +340,7 @@ export const agentRoutes: AreaPlugin = async (app, { ctx }) => {
     const me = principalOf(request, 'user');
     const key = idempotencyKeyOf(request);
     const outcome = await runIdempotent(ctx.database.db, ctx.clock, { scope: scopeOf(me), key, route: 'POST /v1/me/agent-cash-ins/:id/confirm', body: { id: request.params.id, ...request.body } }, async () => ({
-      status: 200, body: cashInOut(await agents().confirmCashIn(me.userId, request.params.id, request.body.pin)),
+      status: 200, body: await named(await agents().confirmCashIn(me.userId, request.params.id, request.body.pin)),
     }));
     return sendIdempotent(reply, outcome);
   });
@@ -298,5 +348,5 @@ export const agentRoutes: AreaPlugin = async (app, { ctx }) => {
   r.post('/v1/me/agent-cash-ins/:id/decline', {
     onRequest: asUser,
     schema: { tags: userTags, security, summary: 'Decline a cash-in that is not mine', params: idParams, response: { 200: cashInWire } },
-  }, async (request) => cashInOut(await agents().declineCashIn(principalOf(request, 'user').userId, request.params.id)));
+  }, async (request) => named(await agents().declineCashIn(principalOf(request, 'user').userId, request.params.id)));
 };

@@ -4,8 +4,12 @@ import type { Micros } from '../money/index.ts';
 import { DomainError } from '../shared/errors.ts';
 import { confirmCashIn, declineCashIn, pendingCashIns, startCashIn } from './cash-in.ts';
 import type { AgentDeps } from './deps.ts';
-import { approveRebalance, listRebalanceRequests, rejectRebalance, requestRebalance } from './liquidity.ts';
-import { agentBalances, agentOfStaff, getAgent, listAllAgents, nearbyAgents, registerAgent, type AgentBalances, type NearbyAgent, type NewAgent } from './registry.ts';
+import { approveTopUp, listRebalanceRequests, rejectRebalance, requestRebalance } from './liquidity.ts';
+import { applyRebalanceAnswers, approveWithdrawal, markRebalanceReturned, REBALANCE_REF_PREFIX, submitWithdrawals, type AppliedRebalanceAnswers } from './rebalance-bank.ts';
+import { setAgentStatus } from './suspension.ts';
+import type { BankAccountView } from '../identity/index.ts';
+import type { ItemResult } from '../rails/index.ts';
+import { agentBalances, agentBankAccount, agentOfStaff, getAgent, listAllAgents, nearbyAgents, registerAgent, setAgentBankAccount, type AgentBalances, type NearbyAgent, type NewAgent } from './registry.ts';
 import { agentStatement, type AgentStatement } from './statement.ts';
 import type { AgentRow, CashInRow, RebalanceRow } from './tables.ts';
 import { redeemWithdrawal, type AgentWithdrawal } from './withdrawals.ts';
@@ -72,8 +76,47 @@ export class AgentService {
     return listRebalanceRequests(this.deps, filter, limit);
   }
 
-  approveRebalance(id: string, decision: { by: string; bankReference: string; note: string | null }): Promise<RebalanceRow> {
-    return approveRebalance(this.deps, id, decision);
+  /**
+   * Finance approves. A top-up is booked against the bank's stated deposit (`deposit`, its bank
+   * reference); a withdrawal reserves the float and is handed to the bank rail at once (a failed
+   * hand-over is retried by submitWithdrawals, the job).
+   */
+  async approveRebalance(id: string, decision: { by: string; deposit: string | null; note: string | null }): Promise<RebalanceRow> {
+    const request = await this.deps.db.selectFrom('agent_rebalances').select(['direction']).where('id', '=', id).executeTakeFirst();
+    if (!request) throw new DomainError('rebalance_not_found', { param: 'id' });
+    if (request.direction === 'top_up') return approveTopUp(this.deps, id, decision);
+    const approved = await approveWithdrawal(this.deps, id, decision);
+    await this.submitWithdrawals().catch((error: unknown) => this.deps.logger.error({ err: error, rebalance: id }, 'float withdrawal not handed to the bank yet; the job retries'));
+    return (await this.deps.db.selectFrom('agent_rebalances').selectAll().where('id', '=', id).executeTakeFirst()) ?? approved;
+  }
+
+  /** Approved float withdrawals not yet with the bank go out in one pain.001 batch (a job; tests call it). */
+  submitWithdrawals(): Promise<{ submitted: number; batchId: string | null; results: ItemResult[] }> {
+    return submitWithdrawals(this.deps);
+  }
+
+  /** The bank's answers for float withdrawals (`rbl_…`): cash-out's bank ingest hands them here (its PayoutOwner port). */
+  readonly rebalanceAnswers = {
+    prefix: REBALANCE_REF_PREFIX,
+    applyRailResults: (results: readonly ItemResult[], actor: string): Promise<AppliedRebalanceAnswers> => applyRebalanceAnswers(this.deps, results, actor),
+  };
+
+  /** Reconciliation found a float withdrawal's return on a bank statement. */
+  markRebalanceReturned(ref: string, reason: { code: string; text?: string }, actor = 'system:reconciliation'): Promise<'returned' | 'already_returned'> {
+    return markRebalanceReturned(this.deps, ref, reason, actor);
+  }
+
+  /** Staff suspend (status suspended) or reactivate (active) an agent, with a reason: audited, the shop told by SMS. */
+  setStatus(id: string, change: { status: AgentRow['status']; reason: string; staffId: string; requestId: string | null }): Promise<AgentRow> {
+    return setAgentStatus(this.deps, id, change);
+  }
+
+  setBankAccount(id: string, input: { bankAccountId: string; staffId: string; requestId: string | null }): Promise<AgentRow> {
+    return setAgentBankAccount(this.deps, id, input);
+  }
+
+  bankAccount(agent: AgentRow): Promise<BankAccountView | null> {
+    return agentBankAccount(this.deps, agent);
   }
 
   rejectRebalance(id: string, decision: { by: string; note: string | null }): Promise<RebalanceRow> {

@@ -24,6 +24,11 @@ export interface AgentRow {
   status: 'active' | 'suspended';
   low_float_alerted_at: Date | null;
   created_at: Date;
+  /** One of the owner's verified bank accounts (dst_…): where float withdrawals are paid (migration 0100). */
+  bank_account_id: string | null;
+  status_reason: string | null;
+  status_changed_at: Date | null;
+  status_changed_by: string | null;
 }
 
 export type AgentTransactionKind = 'cash_out' | 'cash_in' | 'top_up' | 'withdrawal';
@@ -58,19 +63,30 @@ export interface CashInRow {
   finished_at: Date | null;
 }
 
+/**
+ * requested → approved (top-up: booked against a stated deposit; withdrawal: float reserved and
+ * sent to the bank) | rejected; a withdrawal then → settled | failed, settled → returned.
+ */
+export type RebalanceStatus = 'requested' | 'approved' | 'rejected' | 'settled' | 'failed' | 'returned';
+
 export interface RebalanceRow {
   id: string;
   agent_id: string;
   direction: 'top_up' | 'withdrawal';
   amount: Micros;
   currency: CurrencyCode;
-  status: 'requested' | 'approved' | 'rejected';
+  status: RebalanceStatus;
   requested_by: string;
   decided_by: string | null;
   note: string | null;
   bank_reference: string | null;
   created_at: Date;
   decided_at: Date | null;
+  /** The pain.001 batch a withdrawal went out in (null: not handed to the bank yet). */
+  batch_id: string | null;
+  reason_code: string | null;
+  reason_text: string | null;
+  resolved_at: Date | null;
 }
 
 declare module '../db/schema.ts' {

@@ -21,6 +21,7 @@ import { systemAccountId, TRANSFER_CODES } from '../wallets/index.ts';
 import { adjustCash, insertAgentTransaction } from './agents.sql.ts';
 import type { AgentDeps } from './deps.ts';
 import { checkFloat } from './liquidity.ts';
+import { maskPersonName } from './mask-name.ts';
 import type { AgentRow } from './tables.ts';
 import './errors.ts';
 
@@ -28,6 +29,8 @@ export interface AgentWithdrawal {
   cashout: TransitionedRow;
   commission: Micros;
   agent: AgentRow;
+  /** The person's legal name, masked (김*늘), for the agent to check before handing over cash; null when unknown. */
+  personName: string | null;
 }
 
 function onwardTransfers(agent: AgentRow, commission: Micros) {
@@ -80,7 +83,8 @@ export async function redeemWithdrawal(
       dedupeKey: `agent:${agent.id}:cashout:${cot}`,
     });
     await checkFloat(deps, trx, agent);
-    const result: AgentWithdrawal = { cashout, commission, agent };
+    const person = await deps.identity.findUser(trx, cashout.user_id);
+    const result: AgentWithdrawal = { cashout, commission, agent, personName: person?.legalName ? maskPersonName(person.legalName) : null };
     if (finish) await finish(trx, result);
     return result;
   });

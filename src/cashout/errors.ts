@@ -123,6 +123,11 @@ export const CASHOUT_ERRORS = defineErrors({
     en: 'This ATM withdrawal was already completed.',
     ko: '이미 완료된 ATM 출금입니다.',
   },
+  atm_withdrawal_lapsed: {
+    status: 409, type: 'state_error',
+    en: 'This ATM withdrawal was not completed in time: the hold was released and the money returned to the person. Finance has been told; settle it with the operator.',
+    ko: '제한 시간 안에 완료되지 않은 ATM 출금입니다. 보류가 해제되어 고객에게 반환되었으며 재무팀에 전달되었습니다.',
+  },
   atm_already_reversed: {
     status: 409, type: 'state_error',
     en: 'This ATM withdrawal was already reversed.',

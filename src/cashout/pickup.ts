@@ -6,20 +6,24 @@
 //   atm     the ATM network authorizes (code + PIN + amount; the cash-out can no longer be
 //           cancelled), then completes (posted to atm_settlement → settled) or reverses (void →
 //           failed; after a complete: returned, the funds credited back);
-//   expiry  a code not redeemed in time voids the reservation (failed, code_expired).
+//   expiry  a code not redeemed in time voids the reservation (failed, code_expired);
+//   lapse   an ATM authorization neither completed nor reversed within the policy's window: the
+//           hold is voided (failed, atm_not_completed) and finance gets a task — the ATM may have
+//           dispensed. A late complete is refused (atm_withdrawal_lapsed) and noted on the task.
 // Each step runs in one transaction that holds the code's row, so two agents entering the same
 // code at once are served one after the other and the second finds it used.
 import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import { withTransaction } from '../db/index.ts';
 import { TransferFlags, type TransferInput } from '../ledger/index.ts';
-import type { Micros } from '../money/index.ts';
+import { formatMoney, type Micros } from '../money/index.ts';
 import { enqueue, renderSms } from '../outbox/index.ts';
 import type { Policy } from '../policy/index.ts';
 import { hashWithdrawalCode, newWithdrawalCode, WITHDRAWAL_CODE_PATTERN } from '../rails/index.ts';
 import { DomainError } from '../shared/errors.ts';
-import { idToUuid, uuidToId } from '../shared/ids.ts';
+import { idToUuid, newId, uuidToId } from '../shared/ids.ts';
 import { selectCashout, transitionRows, type TransitionedRow } from './cashouts.sql.ts';
+import { openTasks } from './reconciliation/reconciliation.sql.ts';
 import type { CashoutDeps } from './deps.ts';
 import { postTransfers, returnTransfers, stepOutcome, voidTransfers, type CashoutLedgerRef } from './ledger-plan.ts';
 import { notifyChanges } from './notifications.ts';
@@ -195,12 +199,34 @@ async function lockAtmWithdrawal(trx: Executor, partnerId: string, withdrawal: s
 
 /** The ATM dispensed the cash: the reservation is posted to the ATM network's settlement account. */
 export async function completeAtm(deps: CashoutDeps, input: { partnerId: string; withdrawal: string }): Promise<TransitionedRow> {
-  return withTransaction(deps.db, async (trx) => {
+  const settled = await withTransaction(deps.db, async (trx) => {
     const pickup = await lockAtmWithdrawal(trx, input.partnerId, input.withdrawal);
     if (pickup.status === 'redeemed') throw new DomainError('atm_already_completed', { param: 'withdrawal' });
+    if (pickup.status === 'lapsed') {
+      // Written before the refusal, so that finance sees the network claims it dispensed.
+      await noteLateComplete(deps, trx, pickup);
+      return null;
+    }
     if (pickup.status !== 'authorized') throw new DomainError('atm_already_reversed', { param: 'withdrawal' });
     return settlePickupIn(deps, trx, { pickup, by: input.partnerId, actor: `partner:${input.partnerId}`, onward: () => [], railReference: pickup.atm_reference });
   });
+  if (!settled) throw new DomainError('atm_withdrawal_lapsed', { param: 'withdrawal' });
+  return settled;
+}
+
+/**
+ * The network completes a withdrawal the sweep released: it says the cash left the ATM, while the
+ * money is back with the person. Nothing is posted (the hold is gone); the code's row and the
+ * finance task record it, and a task already closed is opened again — this is the evidence that
+ * the operator paid twice and must recover the amount.
+ */
+async function noteLateComplete(deps: CashoutDeps, trx: Executor, pickup: PickupCodeRow): Promise<void> {
+  const now = deps.clock.now();
+  const cot = uuidToId(pickup.cashout_id, 'cot');
+  await sql`UPDATE cashout_pickup_codes SET late_complete_at = coalesce(late_complete_at, ${now}) WHERE cashout_id = ${pickup.cashout_id}::uuid`.execute(trx);
+  const note = ` | ${now.toISOString()}: the network sent complete after the sweep (refused, atm_withdrawal_lapsed): the ATM says it dispensed — recover the amount.`;
+  await sql`UPDATE finance_tasks SET detail = left(detail || ${note}, 2000), status = 'open', resolved_at = NULL, resolved_by = NULL, resolution = NULL
+            WHERE kind = 'atm_not_completed' AND reference = ${cot}`.execute(trx);
 }
 
 /**
@@ -214,6 +240,15 @@ export async function reverseAtm(deps: CashoutDeps, input: { partnerId: string; 
     const pickup = await lockAtmWithdrawal(trx, input.partnerId, input.withdrawal);
     if (pickup.status === 'void') throw new DomainError('atm_already_reversed', { param: 'withdrawal' });
     const row = (await selectCashout(trx, pickup.cashout_id, { forUpdate: true }))!;
+    if (pickup.status === 'lapsed') {
+      // The sweep already gave the money back; the network now confirms nothing was dispensed,
+      // which is the answer finance's task was waiting for.
+      const now = deps.clock.now();
+      await sql`UPDATE cashout_pickup_codes SET status = 'void', finished_at = ${now} WHERE cashout_id = ${row.id}::uuid`.execute(trx);
+      await sql`UPDATE finance_tasks SET status = 'resolved', resolved_at = ${now}, resolved_by = 'system', resolution = ${`the ATM network reversed after the sweep: nothing was dispensed (${input.reason})`.slice(0, 500)}
+                WHERE kind = 'atm_not_completed' AND reference = ${uuidToId(row.id, 'cot')} AND status = 'open'`.execute(trx);
+      return { ...row, from_state: row.state } as TransitionedRow;
+    }
     const ref = ledgerRefOf(row);
     const now = deps.clock.now();
     const completed = pickup.status === 'redeemed';
@@ -263,4 +298,48 @@ export async function expirePickupCodes(deps: CashoutDeps): Promise<{ expired: n
     if (done) expired++;
   }
   return { expired, voided: Number(voided.numAffectedRows ?? 0n) };
+}
+
+// ---- Authorized, never finished ---------------------------------------------------------------
+
+/** How long an ATM network has between authorize and complete / reverse, when the policy does not say. */
+export const ATM_COMPLETE_WINDOW_MINUTES_DEFAULT = 10;
+
+/**
+ * ATM withdrawals authorized longer ago than the policy's window and neither completed nor
+ * reversed: the hold is voided now (not an hour later by the ledger's timeout), the cash-out fails
+ * with atm_not_completed and the person is told the money is back; finance gets an
+ * atm_not_completed task, because the machine may have dispensed and only the network can say.
+ */
+export async function sweepUnfinishedAtm(deps: CashoutDeps): Promise<{ lapsed: number }> {
+  const now = deps.clock.now();
+  const policy = (await deps.policy.inForce(now)).policy;
+  const windowMinutes = policy.agents.atm_complete_window_minutes ?? ATM_COMPLETE_WINDOW_MINUTES_DEFAULT;
+  const cutoff = new Date(now.getTime() - windowMinutes * 60_000);
+  const { rows } = await sql<{ cashout_id: string }>`
+    SELECT cashout_id FROM cashout_pickup_codes WHERE status = 'authorized' AND authorized_at <= ${cutoff} ORDER BY authorized_at LIMIT ${EXPIRY_BATCH}`.execute(deps.db);
+  let lapsed = 0;
+  for (const { cashout_id } of rows) {
+    const done = await withTransaction(deps.db, async (trx) => {
+      const pickup = await lockPickup(trx, cashout_id);
+      if (!pickup || pickup.status !== 'authorized' || !pickup.authorized_at || pickup.authorized_at.getTime() > cutoff.getTime()) return false;
+      const row = await selectCashout(trx, cashout_id, { forUpdate: true });
+      if (!row || row.state !== 'submitted') return false;
+      const result = stepOutcome(await deps.ledger.createTransfersIn(trx, voidTransfers(ledgerRefOf(row), 'atm_not_completed')));
+      if (result.outcome !== 'done' && result.outcome !== 'lapsed') throw new Error(`cash-out ${uuidToId(row.id, 'cot')}: void failed with ${result.detail}`);
+      await sql`UPDATE cashout_pickup_codes SET status = 'lapsed', finished_at = ${now} WHERE cashout_id = ${cashout_id}::uuid`.execute(trx);
+      const [moved] = await transitionRows(trx, [{ id: row.id, reasonCode: 'atm_not_completed' }], ['submitted'], 'failed', 'system:atm_sweep', now);
+      if (!moved) return false;
+      const cot = uuidToId(row.id, 'cot');
+      const amount = formatMoney(row.payout, row.currency, 'en');
+      await openTasks(trx, [{
+        id: newId('ftk'), kind: 'atm_not_completed', reference: cot, runId: null, createdAt: now,
+        detail: `ATM network ${pickup.redeemed_by ?? '?'} authorized ${amount} (ATM ref ${pickup.atm_reference ?? '-'}) at ${pickup.authorized_at.toISOString()} and sent neither complete nor reverse within ${windowMinutes} min; the hold was voided and the money is back with the person. Ask the network whether the ATM dispensed.`,
+      }]);
+      await notifyChanges(trx, deps.clock, policy.time_zone, [{ row: moved, from: 'submitted', partner: null, sms: true }]);
+      return true;
+    });
+    if (done) lapsed++;
+  }
+  return { lapsed };
 }

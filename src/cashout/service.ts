@@ -23,7 +23,7 @@ import type { OtpProof } from './step-up.ts';
 import type { Executor } from '../db/index.ts';
 import type { TransitionedRow } from './cashouts.sql.ts';
 import {
-  assertCodeGuessesLeft, authorizeAtm, completeAtm, expirePickupCodes, lockPickupByCode, recordCodeFailure, reverseAtm, settlePickupIn, type AtmAuthorization, type IssuedCode, type SettlePickup,
+  assertCodeGuessesLeft, authorizeAtm, completeAtm, expirePickupCodes, sweepUnfinishedAtm, lockPickupByCode, recordCodeFailure, reverseAtm, settlePickupIn, type AtmAuthorization, type IssuedCode, type SettlePickup,
 } from './pickup.ts';
 import type { CashChannel, PickupCodeRow } from './tables.ts';
 import type { AutoSweepRow, CashoutEventRow, CashoutRow, DestinationRow, QuoteRow } from './tables.ts';
@@ -208,6 +208,11 @@ export class CashoutService {
     return expirePickupCodes(this.deps);
   }
 
+  /** Releases ATM authorizations never completed nor reversed, with a finance task each (a job; tests call it). */
+  sweepUnfinishedAtm(): Promise<{ lapsed: number }> {
+    return sweepUnfinishedAtm(this.deps);
+  }
+
   /** Reconciliation installs how bank statements are read (see jobs.ts StatementHandler). */
   /** Another module paying through the bank rail takes the bank's answers for its references. */
   registerPayoutOwner(owner: PayoutOwner): void {
@@ -261,6 +266,8 @@ export class CashoutService {
       ['recovery', every.recovery_ms, () => this.runRecovery()],
       ['auto_sweep', every.auto_sweep_ms, () => this.runAutoSweeps()],
       ['pickup_expiry', every.pickup_expiry_ms, () => this.expirePickupCodes()],
+      // Same cadence as the code expiry: both release cash-channel holds.
+      ['atm_sweep', every.pickup_expiry_ms, () => this.sweepUnfinishedAtm()],
     ];
     for (const [name, ms, job] of jobs) {
       const timer = setInterval(() => this.runJob(name, job), ms);

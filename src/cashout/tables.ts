@@ -135,7 +135,7 @@ export interface AutoSweepRow {
   last_outcome: string | null;
 }
 
-export type PickupStatus = 'active' | 'authorized' | 'redeemed' | 'expired' | 'void';
+export type PickupStatus = 'active' | 'authorized' | 'redeemed' | 'expired' | 'void' | 'lapsed';
 
 /** A cash cash-out's one-time withdrawal code (migrations/0070_agents.sql). */
 export interface PickupCodeRow {
@@ -152,6 +152,8 @@ export interface PickupCodeRow {
   authorized_at: Date | null;
   redeemed_at: Date | null;
   finished_at: Date | null;
+  /** An ATM complete that arrived after the sweep released the hold (migration 0100). */
+  late_complete_at?: Date | null;
 }
 
 declare module '../db/schema.ts' {

@@ -7,7 +7,10 @@ import { seedDemoAgents } from '../agents/demo.ts';
 import type { StaffRole } from '../api/auth.ts';
 import { withTransaction } from '../db/index.ts';
 import { CARRIERS, pinWeakness, tryNormalizePhone, type Carrier, type IdentitySimulators, type Tier } from '../identity/index.ts';
-import { Wallets } from '../wallets/index.ts';
+import { DEMO_DEBTOR } from '../cashout/index.ts';
+import { micros, toMinorFloor } from '../money/index.ts';
+import { toLocalDate } from '../policy/index.ts';
+import { systemAccountId, Wallets } from '../wallets/index.ts';
 import type { DemoCredentials } from './credentials.ts';
 import { partnerProfiles, seedHistory, type DemoPerson, type HistorySummary } from './history.ts';
 import { SeededRandom } from './random.ts';
@@ -166,8 +169,6 @@ export async function seedDemoWorld(ctx: AppContext, sims: IdentitySimulators, o
   }
   if (count <= CORE_PEOPLE) await options.onCoreReady?.(credentialsNow());
 
-  // Cash agents (src/agents/demo.ts): shops with float, run by the demo agent logins.
-  await seedDemoAgents({ db: ctx.database.db, identity, agents: ctx.services.agents }, people.map((p) => p.id));
   const peopleMs = Math.round(performance.now() - started);
   const historyDays = options.historyDays ?? DEMO_HISTORY_DAYS;
   const [taskhub, tipjar, carrier, walletProvider, webtoonApp] = partner.others as [string, string, string, string, string];
@@ -179,6 +180,17 @@ export async function seedDemoWorld(ctx: AppContext, sims: IdentitySimulators, o
       ...(options.signal ? { signal: options.signal } : {}),
     })
     : null;
+  // Cash agents (src/agents/demo.ts): shops with float, run by the demo agent logins.
+  const [trust] = await ctx.ledger.getBalances([systemAccountId('bank_deposits', 'KRW')]);
+  await seedDemoAgents({
+    db: ctx.database.db, identity, agents: ctx.services.agents,
+    bank: {
+      account: DEMO_DEBTOR, date: toLocalDate(ctx.clock.now(), ctx.config.OPERATOR_TIME_ZONE), now: ctx.clock.now(),
+      // bank_deposits mirrors the trust account: money in is a debit, so its balance is the negative.
+      openingMinor: toMinorFloor(micros(-(trust?.posted ?? 0n))),
+      reconcileXml: (xml) => ctx.services.reconciliation.reconcileXml(xml, { source: 'api', actor: { kind: 'system', name: 'demo-seed' } }),
+    },
+  }, people.map((p) => p.id));
 
   return {
     credentials: credentialsNow(),

@@ -23,6 +23,7 @@ export const PERMISSIONS = [
   'merchants:manage', // register merchants, link their partner keys, see their payments
   'agents:operate', // cash-in / cash-out at a shop counter
   'agents:float', // approve or reject agents' float rebalancing (finance)
+  'agents:suspend', // suspend or reactivate an agent, with a reason (admin, compliance)
   'cases:manage', // support cases and disputes
   'risk:review', // risk decisions and cases
 ] as const;
@@ -31,7 +32,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 const ROLE_PERMISSIONS: Record<StaffRole, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS.filter((p) => p !== 'agents:operate')),
   support: new Set<Permission>(['users:read', 'users:lock', 'users:freeze', 'sms:read', 'cases:manage']),
-  compliance: new Set<Permission>(['users:read', 'users:freeze', 'users:tier', 'audit:read', 'sms:read', 'risk:review', 'cases:manage']),
+  compliance: new Set<Permission>(['users:read', 'users:freeze', 'users:tier', 'audit:read', 'sms:read', 'risk:review', 'cases:manage', 'agents:suspend']),
   finance: new Set<Permission>(['partners:read', 'payouts:run', 'reconciliation:read', 'reconciliation:run', 'prefunding:record', 'agents:float']),
   agent: new Set<Permission>(['agents:operate']),
 };

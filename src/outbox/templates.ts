@@ -185,6 +185,26 @@ export const SMS_TEMPLATES = {
     ko: '[스몰체인지] 대리점 잔액이 {float}로 낮습니다. 충전을 요청하세요.',
     en: '[smallchange] Your agent float is low ({float}). Request a top-up.',
   },
+  'agent.suspended': {
+    params: {},
+    ko: '[스몰체인지] 대리점 영업이 정지되었습니다. 문의: 고객센터',
+    en: '[smallchange] Your agent counter is suspended. Contact support.',
+  },
+  'agent.reactivated': {
+    params: {},
+    ko: '[스몰체인지] 대리점 영업이 재개되었습니다.',
+    en: '[smallchange] Your agent counter is active again.',
+  },
+  'agent.withdrawal_failed': {
+    params: { amount: money },
+    ko: '[스몰체인지] 잔액 {amount} 계좌출금이 은행에서 거절되어 복구되었습니다.',
+    en: '[smallchange] Bank refused your {amount} float withdrawal; float restored.',
+  },
+  'agent.withdrawal_returned': {
+    params: { amount: money },
+    ko: '[스몰체인지] 은행이 잔액 {amount} 계좌출금을 반환해 복구되었습니다.',
+    en: '[smallchange] Bank returned your {amount} float withdrawal; float restored.',
+  },
   'send.received': {
     params: { amount: money, sender: { kind: 'phone' } },
     ko: '[스몰체인지] {sender}님이 {amount}을 보냈습니다.',

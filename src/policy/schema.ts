@@ -166,6 +166,12 @@ function policyShape<A extends z.ZodType>(c: AmountCodecs<A>) {
           withdrawal_code_ttl_minutes: int(1, 24 * 60),
           /** Wrong withdrawal codes an agent may enter per hour before further tries are refused (optional: versions before issue 6). */
           code_failures_per_hour: int(1, 1000).optional(),
+          /**
+           * How long an ATM network has between authorize and complete / reverse before the sweep
+           * voids the hold and tells finance (optional: 10 min). Below the hour a cash code's
+           * reservation outlives its code, so the sweep acts before the ledger's timeout.
+           */
+          atm_complete_window_minutes: int(1, 55).optional(),
           /** A cash-in above this waits for the user to confirm it on their phone with the PIN. */
           cash_in_confirm_above: c.amount.optional(),
           /** How long a cash-in waits for that confirmation. */

@@ -8,7 +8,10 @@ import { sql } from 'kysely';
 import { expect } from 'vitest';
 import { withTransaction } from '../../src/db/index.ts';
 import { isSuccess, type AccountId, type TransferId } from '../../src/ledger/index.ts';
-import { fromMinor, toWire, type Micros } from '../../src/money/index.ts';
+import { agentDepositStatement } from '../../src/agents/index.ts';
+import { DEMO_DEBTOR } from '../../src/cashout/index.ts';
+import { fromMinor, toMinorFloor, toWire, type Micros } from '../../src/money/index.ts';
+import { toLocalDate } from '../../src/policy/index.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { derivedUuid } from '../../src/shared/ids.ts';
 import { systemAccountId, TRANSFER_CODES, walletIdOf, type WalletRow } from '../../src/wallets/index.ts';
@@ -29,6 +32,8 @@ export interface AgentWorld {
   clock: ManualClock;
   admin: TestStaff;
   finance: TestStaff;
+  /** The runtime's data directory (the bank rail's files live under it). */
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -41,7 +46,7 @@ export async function openAgentWorld(): Promise<AgentWorld> {
   const admin = await createTestStaff(tc, 'admin');
   const finance = await createTestStaff(tc, 'finance');
   return {
-    rt, tc, clock, admin, finance,
+    rt, tc, clock, admin, finance, dataDir,
     async close() {
       await rt.ctx.ledger.expirePending().catch(() => 0);
       const report = await sealAndVerify(rt.ctx.ledger, rt.database.db);
@@ -103,12 +108,55 @@ export async function makeShop(world: AgentWorld, options: { name?: string; lat?
   return { id, counter, owner };
 }
 
-/** Records a float top-up and has finance approve it (bank_deposits → float). */
+let depositSequence = 0;
+
+/**
+ * The agent's cash paid into the trust account, as the bank states it: a camt.053 with one
+ * deposit, reconciled (an unmatched_bank item and task). Returns the deposit's bank reference.
+ */
+export async function statedDeposit(world: AgentWorld, amount: Micros): Promise<string> {
+  const reference = `BDEP${process.pid}X${++depositSequence}`;
+  const xml = agentDepositStatement({
+    account: DEMO_DEBTOR, statementId: `STMT-${reference}`, date: toLocalDate(world.clock.now(), 'Asia/Seoul'), createdAt: world.clock.now(), openingMinor: 0n,
+    deposits: [{ amountMinor: toMinorFloor(amount), bankReference: reference, from: 'AGENT SHOP' }],
+  });
+  await world.rt.ctx.services.reconciliation.reconcileXml(xml, { source: 'api', actor: { kind: 'system', name: 'test' } });
+  return reference;
+}
+
+/** Records a float top-up and has finance approve it against the bank's stated deposit (bank_deposits → float). */
 export async function topUp(world: AgentWorld, agentId: string, amount: Micros): Promise<void> {
   const asked = await world.rt.app.inject({ method: 'POST', url: `/v1/admin/agents/${agentId}/rebalances`, headers: bearer(world.admin.token), payload: { direction: 'top_up', amount: toWire({ amount, currency: 'KRW' }) } });
   expect(asked.statusCode, asked.body).toBe(201);
-  const approved = await world.rt.app.inject({ method: 'POST', url: `/v1/admin/agent-rebalances/${asked.json().id}/approve`, headers: { ...bearer(world.finance.token), ...idem() }, payload: { bank_reference: `DEP-${agentId.slice(-6)}` } });
+  const deposit = await statedDeposit(world, amount);
+  const approved = await world.rt.app.inject({ method: 'POST', url: `/v1/admin/agent-rebalances/${asked.json().id}/approve`, headers: { ...bearer(world.finance.token), ...idem() }, payload: { deposit } });
   expect(approved.statusCode, approved.body).toBe(200);
+}
+
+let accountSequence = 0;
+
+/**
+ * The shop's owner passes the identity check and proves a bank account (the 1-won deposit), and
+ * an admin records it as the agent's account for float withdrawals. Returns the account number.
+ */
+export async function giveBankAccount(world: AgentWorld, shop: Shop): Promise<{ bankAccountId: string; accountNumber: string }> {
+  const owner = shop.owner;
+  world.tc.simulators.identityCheck.addSubscriber(owner.phone, { name: '김하늘', birthDate: '1985-04-02', carrier: 'SKT' });
+  const check = await world.rt.app.inject({ method: 'POST', url: '/v1/me/kyc/identity-check', headers: bearer(owner.token), payload: { name: '김하늘', birth_date: '1985-04-02' } });
+  expect(check.statusCode, check.body).toBe(200);
+  await sql`UPDATE users SET tier = 3 WHERE id = ${owner.user.id}`.execute(world.rt.database.db);
+  const bankCode = '088';
+  const accountNumber = `120${String(process.pid % 1000).padStart(3, '0')}${String(++accountSequence).padStart(6, '0')}`;
+  const start = await world.rt.app.inject({ method: 'POST', url: '/v1/me/kyc/bank-accounts', headers: bearer(owner.token), payload: { bank_code: bankCode, account_number: accountNumber } });
+  expect(start.statusCode, start.body).toBe(201);
+  const deposit = world.tc.simulators.bank.depositsTo(bankCode, accountNumber).at(-1)!;
+  const code = /SC (\d{6})/.exec(deposit.memo)![1]!;
+  const bankAccountId = start.json().bank_account.id as string;
+  const confirm = await world.rt.app.inject({ method: 'POST', url: `/v1/me/kyc/bank-accounts/${bankAccountId}/confirm`, headers: bearer(owner.token), payload: { code } });
+  expect(confirm.statusCode, confirm.body).toBe(200);
+  const recorded = await world.rt.app.inject({ method: 'PUT', url: `/v1/admin/agents/${shop.id}/bank-account`, headers: bearer(world.admin.token), payload: { bank_account: bankAccountId } });
+  expect(recorded.statusCode, recorded.body).toBe(200);
+  return { bankAccountId, accountNumber };
 }
 
 let keySequence = 0;

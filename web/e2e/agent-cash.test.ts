@@ -5,6 +5,9 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import { agentDepositStatement } from '../../src/agents/index.ts';
+import { DEMO_DEBTOR } from '../../src/cashout/index.ts';
+import { toLocalDate } from '../../src/policy/index.ts';
 import { apiCall, checkPage, chromiumPresent, createPartner, createStaff, DESKTOP, docsScreenshot, fundWallet, launchBrowser, newContext, newestSmsId, PHONE, readOtp, registerUser, screenshot, startProduct, suiteTitle, type Product } from './harness.ts';
 
 /** Waits for a success text; an error notice instead fails at once with what it says. */
@@ -147,10 +150,15 @@ describe.skipIf(!chromiumPresent)(suiteTitle('cash at an agent, vouchers and sho
     // Finance approves it against the bank deposit (the console's work; here through the API).
     const requested = await apiCall<{ data: { id: string }[] }>(product, 'GET', '/v1/admin/agent-rebalances?status=requested', { token: finance.token });
     expect(requested.body.data).toHaveLength(1);
+    // The shop's cash reached the trust account: the bank's statement shows the deposit, reconciled.
+    await product.runtime.ctx.services.reconciliation.reconcileXml(agentDepositStatement({
+      account: DEMO_DEBTOR, statementId: 'E2E-AGENT-DEP-1', date: toLocalDate(new Date(), 'Asia/Seoul'), createdAt: new Date(), openingMinor: 0n,
+      deposits: [{ amountMinor: 600_000n, bankReference: 'KB-DEP-0001', from: 'MAPO CORNER STORE' }],
+    }), { source: 'api', actor: { kind: 'system', name: 'e2e' } });
     const approved = await fetch(`${product.url}/v1/admin/agent-rebalances/${requested.body.data[0]!.id}/approve`, {
       method: 'POST',
       headers: { authorization: `Bearer ${finance.token}`, 'content-type': 'application/json', 'idempotency-key': 'approve-1' },
-      body: JSON.stringify({ bank_reference: 'KB-DEP-0001' }),
+      body: JSON.stringify({ deposit: 'KB-DEP-0001' }),
     });
     expect(approved.status).toBe(200);
     await counter.reload();

@@ -13,4 +13,4 @@ export { RECONCILIATION_ERRORS, type ReconciliationErrorCode } from './errors.ts
 export { matchEntries, unmatchedOurs, type ItemOutcome, type MatchItem, type OurPayout } from './match.ts';
 export { statementHash, type AuditRecorder, type RunActor, type RunContext, type StatementOutcome } from './reconcile.ts';
 export { selectLatestRuns } from './reconciliation.sql.ts';
-export { FINANCE_TASK_KINDS, type FinanceTask, type FinanceTaskKind, type ItemRow, type RunRow } from './reconciliation.sql.ts';
+export { FINANCE_TASK_KINDS, type FinanceTask, type FinanceTaskKind, type ItemRow, type RunRow, type StatedDeposit } from './reconciliation.sql.ts';

@@ -30,8 +30,8 @@ import {
 
 const DAY_MS = 86_400_000;
 
-/** What is paid out of the trust account through bank_clearing: cash-outs and merchant settlements. */
-const PAYOUT_CODES = [TRANSFER_CODES.cashout, TRANSFER_CODES.merchant_settlement];
+/** What is paid out of the trust account through bank_clearing: cash-outs, merchant settlements, agents' float withdrawals. */
+const PAYOUT_CODES = [TRANSFER_CODES.cashout, TRANSFER_CODES.merchant_settlement, TRANSFER_CODES.agent_rebalance];
 
 /** Who reconciles: a staff member through the API, or the system (CLI, the bank rail's ingest). */
 export type RunActor = { kind: 'staff'; staffId: string } | { kind: 'system'; name: string };

@@ -14,7 +14,7 @@ import type { EntryKind } from '../../rails/index.ts';
 import type { ItemOutcome, MatchItem, OurPayout } from './match.ts';
 
 export type RunSource = 'api' | 'cli' | 'ingest';
-export const FINANCE_TASK_KINDS = ['unmatched_ours', 'unmatched_bank', 'amount_mismatch', 'return_not_applied'] as const;
+export const FINANCE_TASK_KINDS = ['unmatched_ours', 'unmatched_bank', 'amount_mismatch', 'return_not_applied', 'atm_not_completed'] as const;
 export type FinanceTaskKind = (typeof FINANCE_TASK_KINDS)[number];
 export type FinanceTaskStatus = 'open' | 'resolved';
 
@@ -371,7 +371,7 @@ export async function selectSeen(executor: Executor, cashoutIds: readonly string
 function settledPostings(clearing: AccountId, codes: readonly number[], since: Date) {
   const notSettled = TransferFlags.pending | TransferFlags.void_pending;
   return sql`
-    SELECT coalesce(t.metadata->>'cashout', p.metadata->>'cashout', t.metadata->>'settlement', p.metadata->>'settlement') AS cashout_id, t.id, t.amount, t.ts
+    SELECT coalesce(t.metadata->>'cashout', p.metadata->>'cashout', t.metadata->>'settlement', p.metadata->>'settlement', t.metadata->>'rebalance', p.metadata->>'rebalance') AS cashout_id, t.id, t.amount, t.ts
     FROM ledger_transfers t
     LEFT JOIN ledger_transfers p ON p.id = t.pending_id
     WHERE t.credit_account_id = ${clearing}::uuid AND t.code = ANY(${[...codes]}::int[]) AND (t.flags & ${notSettled}) = 0 AND t.ts >= ${since}`;
@@ -495,4 +495,48 @@ export async function selectTask(executor: Executor, id: string, options: { forU
 
 export async function markTaskResolved(executor: Executor, id: string, by: string, resolution: string, at: Date): Promise<void> {
   await executor.updateTable('finance_tasks').set({ status: 'resolved', resolved_at: at, resolved_by: by, resolution }).where('id', '=', id).where('status', '=', 'open').execute();
+}
+
+// ——— deposits (agent float top-ups) ———
+
+export interface StatedDeposit {
+  bankReference: string;
+  amount: Micros;
+  currency: string;
+  bookingDate: string | null;
+  runId: string;
+}
+
+/** A deposit the bank booked on a reconciled statement, by the bank's reference (the first sighting). */
+export async function selectDeposit(executor: Executor, bankReference: string): Promise<StatedDeposit | null> {
+  const row = await executor
+    .selectFrom('reconciliation_items')
+    .select(['bank_reference', 'bank_amount_micros', 'currency', 'booking_date', 'run_id'])
+    .where('entry_kind', '=', 'deposit')
+    .where('bank_reference', '=', bankReference)
+    .where('bank_amount_micros', 'is not', null)
+    .orderBy('run_id')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) return null;
+  const booking = row.booking_date as unknown;
+  return {
+    bankReference: row.bank_reference!,
+    amount: micros(BigInt(row.bank_amount_micros as unknown as string)),
+    currency: row.currency,
+    bookingDate: booking === null ? null : booking instanceof Date ? booking.toISOString().slice(0, 10) : String(booking),
+    runId: row.run_id,
+  };
+}
+
+/** Closes the open task of an explained entry (a deposit booked as an agent top-up), naming who explained it. */
+export async function resolveTaskAs(executor: Executor, kind: FinanceTaskKind, reference: string, at: Date, by: string, resolution: string): Promise<number> {
+  const result = await executor
+    .updateTable('finance_tasks')
+    .set({ status: 'resolved', resolved_at: at, resolved_by: by, resolution })
+    .where('kind', '=', kind)
+    .where('status', '=', 'open')
+    .where('reference', '=', reference)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

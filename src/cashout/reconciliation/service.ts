@@ -4,7 +4,7 @@
 // task list.
 import { readFile, stat } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
-import { withTransaction, type DB } from '../../db/index.ts';
+import { withTransaction, type DB, type Executor } from '../../db/index.ts';
 import type { Ledger } from '../../ledger/index.ts';
 import { toMinorFloor } from '../../money/index.ts';
 import { detectMessageKind, parseCamt053, type StatementMessage } from '../../rails/index.ts';
@@ -16,8 +16,8 @@ import './errors.ts';
 import type { ItemOutcome } from './match.ts';
 import { reconcileMessage, type AuditRecorder, type RunContext, type StatementOutcome } from './reconcile.ts';
 import {
-  markReturnApplied, markReturnFailed, markTaskResolved, openTasks, selectItems, selectPendingReturns, selectRunsByDate, selectTask, selectTasks,
-  type FinanceTask, type ItemRow, type RunRow, type TaskFilter,
+  markReturnApplied, markReturnFailed, markTaskResolved, openTasks, resolveTaskAs, selectDeposit, selectItems, selectPendingReturns, selectRunsByDate, selectTask, selectTasks,
+  type FinanceTask, type ItemRow, type RunRow, type StatedDeposit, type TaskFilter,
 } from './reconciliation.sql.ts';
 
 /** The largest statement file we read (a 100,000-entry statement is about 150 MB). */
@@ -165,6 +165,19 @@ export class ReconciliationService {
       truncated[outcome] = rows.length > limit;
     }
     return { date, runs, items, truncated };
+  }
+
+  /**
+   * A deposit the bank booked on a reconciled statement (an agent's cash paid into the trust
+   * account): what a float top-up is approved against. In the caller's transaction.
+   */
+  findDeposit(executor: Executor, bankReference: string): Promise<StatedDeposit | null> {
+    return selectDeposit(executor, bankReference);
+  }
+
+  /** The deposit is explained (booked as a float top-up): its unmatched_bank task is closed by `by`. */
+  async resolveDepositTask(executor: Executor, bankReference: string, by: string, resolution: string): Promise<number> {
+    return resolveTaskAs(executor, 'unmatched_bank', bankReference, this.options.clock.now(), by, resolution);
   }
 
   listTasks(filter: TaskFilter): Promise<{ data: FinanceTask[]; hasMore: boolean }> {

@@ -38,7 +38,7 @@ export interface AgentRebalance {
   object: 'agent_rebalance';
   direction: 'top_up' | 'withdrawal';
   amount: Money;
-  status: 'requested' | 'approved' | 'rejected';
+  status: 'requested' | 'approved' | 'rejected' | 'settled' | 'failed' | 'returned';
   created_at: string;
 }
 
