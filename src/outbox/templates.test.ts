@@ -126,7 +126,7 @@ describe('SMS templates', () => {
 
   it('marks one-time codes as sensitive and nothing else', () => {
     const sensitive = NAMES.filter((n) => isSensitiveTemplate(n)).sort();
-    expect(sensitive).toEqual(['agent.code', 'atm.code', 'otp.login', 'otp.register', 'otp.step_up', 'voucher.received']);
+    expect(sensitive).toEqual(['agent.code', 'atm.code', 'otp.login', 'otp.register', 'otp.step_up', 'voucher.bought', 'voucher.received']);
     expect(isSensitiveTemplate('otp.some_future_kind')).toBe(true);
     expect(isSensitiveTemplate('credit.posted')).toBe(false);
   });

@@ -233,6 +233,15 @@ export const SMS_TEMPLATES = {
     ko: '[스몰체인지] {sender}님이 {amount} 상품권을 보냈습니다. 번호 {voucher} PIN {secret}, {until}까지 가맹점에서 사용하세요. 현금으로 바꿀 수 없습니다.',
     en: '[smallchange] {sender} sent you a {amount} gift voucher: number {voucher}, PIN {secret}. Use it at the shop before {until}. It cannot be exchanged for cash.',
   },
+  // The buyer's own copy, for a face whose screen cannot be kept (USSD: the dialog's last screen
+  // is gone once dismissed, or lost with a dropped reply).
+  'voucher.bought': {
+    params: { amount: money, voucher: { kind: 'ref', chars_max: 19 }, secret: code, until: { kind: 'time' } },
+    sensitive: true,
+    lms: true,
+    ko: '[스몰체인지] {amount} 상품권 번호 {voucher} PIN {secret}, {until}까지 가맹점에서 사용하세요. 현금으로 바꿀 수 없습니다.',
+    en: '[smallchange] Your {amount} gift voucher: number {voucher}, PIN {secret}. Use it at the shop before {until}. It cannot be exchanged for cash.',
+  },
   'subscription.requested': {
     params: {
       amount: money,
