@@ -14,7 +14,7 @@
 // the code and PIN go only to that number by SMS; the caller sees neither.
 import { tryNormalizePhone } from '../../identity/index.ts';
 import { parseAmount, type CurrencyCode, type Micros } from '../../money/index.ts';
-import { voucherReceiptNumber, type MerchantRow, type PaymentsService, type VoucherRow } from '../../payments/index.ts';
+import { voucherReceiptNumber, type PaymentsService, type VoucherRow } from '../../payments/index.ts';
 import { DomainError } from '../../shared/errors.ts';
 import { uuidv7 } from '../../shared/ids.ts';
 import type { UssdFeature } from '../feature.ts';
@@ -44,7 +44,7 @@ const FACE_VALUES: Readonly<Record<CurrencyCode, readonly string[]>> = {
  * it (a Korean one) would turn the whole screen into UCS-2, so the shop's code is shown instead.
  */
 const SHOP_CHARS_MAX = { ko: 12, en: 16 } as const;
-export function shopLabel(turn: Pick<Turn, 'lang'>, shop: { code: string; name: string }): string {
+function shopLabel(turn: Pick<Turn, 'lang'>, shop: { code: string; name: string }): string {
   const name = turn.lang === 'en' && !isGsm7(shop.name) ? shop.code : shop.name.replace(/\s+/g, ' ').trim();
   const chars = [...name];
   const max = SHOP_CHARS_MAX[turn.lang];
@@ -55,7 +55,10 @@ export function shopLabel(turn: Pick<Turn, 'lang'>, shop: { code: string; name: 
 interface Draft {
   shop: { code: string; name: string };
   currency: CurrencyCode;
+  /** The face value. */
   amount: Micros;
+  /** What leaves the wallet for it. */
+  cost: Micros;
   split: { spend_only: Micros; cashable: Micros };
   /** E.164, or null: for the caller. */
   to: string | null;
@@ -71,11 +74,12 @@ function shopOf(turn: Turn): { code: string; name: string } {
 
 function draftOf(turn: Turn): Draft {
   const d = turn.state.data;
-  const [currency, amount, spendOnly, cashable] = d['voucher.amounts'] as string[];
+  const [currency, amount, cost, spendOnly, cashable] = d['voucher.amounts'] as string[];
   return {
     shop: shopOf(turn),
     currency: currency as CurrencyCode,
     amount: BigInt(amount!) as Micros,
+    cost: BigInt(cost!) as Micros,
     split: { spend_only: BigInt(spendOnly!) as Micros, cashable: BigInt(cashable!) as Micros },
     to: typeof d['voucher.to'] === 'string' ? d['voucher.to'] : null,
     id: d['voucher.id'] as string,
@@ -86,7 +90,7 @@ export function voucherNodes(payments: PaymentsService): NodeTable {
   async function shops(turn: Turn) {
     const { currency } = await turn.policy();
     const rows = await payments.voucherIssuers(currency, VOUCHER_ISSUERS_SHOWN_MAX);
-    return numbered(rows.map((row: MerchantRow) => ({ row, label: shopLabel(turn, row) })));
+    return numbered(rows.map((row) => ({ row, label: shopLabel(turn, row) })));
   }
 
   async function faceValues(turn: Turn) {
@@ -101,7 +105,8 @@ export function voucherNodes(payments: PaymentsService): NodeTable {
     const { currency } = await turn.policy();
     try {
       const priced = await payments.priceVoucher((await turn.user()).id, { amount: { amount, currency }, merchants: [shop.code] });
-      return go('voucher.for', { 'voucher.amounts': [currency, String(priced.cost.amount), String(priced.split.spend_only), String(priced.split.cashable)] });
+      const { split } = priced;
+      return go('voucher.for', { 'voucher.amounts': [currency, String(priced.amount.amount), String(priced.cost.amount), String(split.spend_only), String(split.cashable)] });
     } catch (error) {
       if (error instanceof DomainError && error.status < 500) return stay(error.localizedMessage(turn.lang));
       throw error;
@@ -203,7 +208,7 @@ export function voucherNodes(payments: PaymentsService): NodeTable {
         const m = turn.m;
         const money = (amount: Micros) => ussdMoney(amount, draft.currency, turn.lang);
         const { payments: rules } = await turn.policy();
-        const cost = money(draft.amount);
+        const cost = money(draft.cost);
         const { spend_only: spendOnly, cashable } = draft.split;
         // The classes in the order the payments service spends them; the split adds up to the cost.
         const costLine =
