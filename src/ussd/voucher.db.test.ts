@@ -120,6 +120,8 @@ describe('buy voucher over USSD', () => {
     expect(sms[0]!.lang).toBe('en');
     expect(sms[0]!.body).toContain(code);
     expect(sms[0]!.body).toContain(pin);
+    // A year away, so the date carries its year (bought 2026-01-13 in Seoul; 365 days).
+    expect(sms[0]!.body).toContain('until 2027-01-13.');
     const stored = JSON.stringify(await world.rt.database.db.selectFrom('ussd_sessions').selectAll().where('id', '=', d.sessionId).execute());
     for (const secret of [code!, code!.replaceAll('-', ''), pin!, payer.pin]) expect(stored).not.toContain(secret);
     // A gateway retry gets the stored screen: no secret, the receipt, and nothing bought twice.
