@@ -20,7 +20,7 @@ import { createWalletRail, WalletProviderSimulator, walletRailRoutes, type Walle
 import { systemClock, type Clock } from './shared/clock.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
 import { SupportService, supportRoutes } from './support/index.ts';
-import { agentCodeFeature, UssdService, ussdRoutes } from './ussd/index.ts';
+import { agentCodeFeature, UssdService, ussdRoutes, voucherFeature } from './ussd/index.ts';
 import { CreditJobs, CreditsService, creditRoutes, WalletService, walletRoutes, Wallets } from './wallets/index.ts';
 
 export interface Runtime {
@@ -139,8 +139,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   // The bank's answers to merchant settlements (rct_…) arrive through cash-out's bank ingest.
   cashout.registerPayoutOwner(payments.settlementAnswers);
   const support = new SupportService({ clock, recordAudit: (executor, entry) => identity.service.recordAudit(executor, entry) });
-  // USSD features: the agent withdrawal code (the cash-out service's agent channel).
-  const ussd = new UssdService({ db: database.db, clock, logger, identity: identity.service, policy, wallets, support, cashout, publicUrl, features: [agentCodeFeature(cashout)] });
+  // USSD features: the agent withdrawal code (the cash-out service's agent channel) and buying a voucher (payments).
+  const ussd = new UssdService({
+    db: database.db, clock, logger, identity: identity.service, policy, wallets, support, cashout, publicUrl, features: [agentCodeFeature(cashout), voucherFeature(payments)],
+  });
   const reconciliation = new ReconciliationService({
     db: database.db, ledger, clock, logger, timeZone: config.OPERATOR_TIME_ZONE,
     audit: (trx, entry) => identity.service.recordAudit(trx, entry),

@@ -26,6 +26,7 @@ const WORST: Record<ParamSpec['kind'], (spec: ParamSpec) => unknown> = {
   count: () => 999,
   money: () => ({ amount: micros(999_999_999_999n), currency: 'KRW' }) satisfies Money,
   time: () => new Date('2026-12-31T14:59:00Z'),
+  date: () => new Date('2026-12-31T14:59:00Z'),
   phone: () => '+821098765432',
   url: () => 'https://smallchange.example/claim/ABCDEFGHJK',
   ref: (spec) => 'R'.repeat(spec.kind === 'ref' ? spec.chars_max : 1),
@@ -53,6 +54,8 @@ function expectedFragment(p: ParamSpec, value: unknown, lang: 'ko' | 'en'): stri
     }
     case 'time':
       return '12/31 23:59'; // 14:59 UTC is 23:59 in Seoul
+    case 'date':
+      return '2026-12-31';
     case 'phone':
       return maskPhone(value as string);
     case 'choice':
@@ -126,7 +129,7 @@ describe('SMS templates', () => {
 
   it('marks one-time codes as sensitive and nothing else', () => {
     const sensitive = NAMES.filter((n) => isSensitiveTemplate(n)).sort();
-    expect(sensitive).toEqual(['agent.code', 'atm.code', 'otp.login', 'otp.register', 'otp.step_up', 'voucher.received']);
+    expect(sensitive).toEqual(['agent.code', 'atm.code', 'otp.login', 'otp.register', 'otp.step_up', 'voucher.bought', 'voucher.received']);
     expect(isSensitiveTemplate('otp.some_future_kind')).toBe(true);
     expect(isSensitiveTemplate('credit.posted')).toBe(false);
   });

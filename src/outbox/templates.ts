@@ -17,6 +17,8 @@ export type ParamSpec =
   | { readonly kind: 'count' }
   | { readonly kind: 'money' }
   | { readonly kind: 'time' }
+  /** A calendar day with its year, for dates months away (a voucher's expiry): "2027-11-24". */
+  | { readonly kind: 'date' }
   | { readonly kind: 'phone' }
   | { readonly kind: 'url' }
   /** A receipt or reference number: ASCII letters, digits and dashes. */
@@ -247,11 +249,20 @@ export const SMS_TEMPLATES = {
     en: '[smallchange] {merchant} refunded {amount} to you.',
   },
   'voucher.received': {
-    params: { amount: money, sender: { kind: 'phone' }, voucher: { kind: 'ref', chars_max: 19 }, secret: code, until: { kind: 'time' } },
+    params: { amount: money, sender: { kind: 'phone' }, voucher: { kind: 'ref', chars_max: 19 }, secret: code, until: { kind: 'date' } },
     sensitive: true,
     lms: true,
     ko: '[스몰체인지] {sender}님이 {amount} 상품권을 보냈습니다. 번호 {voucher} PIN {secret}, {until}까지 가맹점에서 사용하세요. 현금으로 바꿀 수 없습니다.',
-    en: '[smallchange] {sender} sent you a {amount} gift voucher: number {voucher}, PIN {secret}. Use it at the shop before {until}. It cannot be exchanged for cash.',
+    en: '[smallchange] {sender} sent you a {amount} gift voucher: number {voucher}, PIN {secret}. Use it at the shop until {until}. It cannot be exchanged for cash.',
+  },
+  // The buyer's own copy, for a face whose screen cannot be kept (USSD: the dialog's last screen
+  // is gone once dismissed, or lost with a dropped reply).
+  'voucher.bought': {
+    params: { amount: money, voucher: { kind: 'ref', chars_max: 19 }, secret: code, until: { kind: 'date' } },
+    sensitive: true,
+    lms: true,
+    ko: '[스몰체인지] {amount} 상품권 번호 {voucher} PIN {secret}, {until}까지 가맹점에서 사용하세요. 현금으로 바꿀 수 없습니다.',
+    en: '[smallchange] Your {amount} gift voucher: number {voucher}, PIN {secret}. Use it at the shop until {until}. It cannot be exchanged for cash.',
   },
   'subscription.requested': {
     params: {
@@ -282,7 +293,7 @@ type ValueOf<S> = S extends { kind: 'code' | 'phone' | 'url' | 'text' | 'ref' }
     ? number
     : S extends { kind: 'money' }
       ? Money
-      : S extends { kind: 'time' }
+      : S extends { kind: 'time' | 'date' }
         ? Date
         : S extends { kind: 'choice'; options: infer O }
           ? keyof O & string
@@ -344,6 +355,8 @@ function formatParam(template: string, name: string, spec: ParamSpec, value: unk
     }
     case 'time':
       return value instanceof Date && !Number.isNaN(value.getTime()) ? formatTime(value, options.timeZone ?? 'Asia/Seoul') : fail('must be a Date');
+    case 'date':
+      return value instanceof Date && !Number.isNaN(value.getTime()) ? formatDate(value, options.timeZone ?? 'Asia/Seoul') : fail('must be a Date');
     case 'phone':
       return typeof value === 'string' && /^\+[1-9][0-9]{6,14}$/.test(value) ? maskPhone(value) : fail('must be an E.164 number');
     case 'url':
@@ -363,6 +376,11 @@ function formatParam(template: string, name: string, spec: ParamSpec, value: unk
 }
 
 /** "1/16 09:00" in the operator's zone: short, and the same in both languages. */
+/** "2027-11-24" in the operator's zone: the year is there, as the date may be next year's. */
+function formatDate(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
 function formatTime(at: Date, timeZone: string): string {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,

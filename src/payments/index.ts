@@ -6,4 +6,5 @@ export { PaymentsService, type Page } from './service.ts';
 export { paymentRoutes } from './routes.ts';
 export { merchantCodeFromQr, qrPayloadOf, receivableAccountId, type NewMerchant } from './merchants.ts';
 export { splitBySpendOrder, refundSplit, type ClassSplit } from './funding.ts';
-export type { MerchantRow, PaymentRow, RefundRow } from './tables.ts';
+export type { MerchantRow, PaymentRow, RefundRow, VoucherRow } from './tables.ts';
+export { voucherReceiptNumber, type IssuedVoucher, type VoucherPrice, type VoucherView } from './vouchers.ts';

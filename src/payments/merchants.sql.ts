@@ -1,5 +1,7 @@
 // SQL for merchants. Functions take the executor (db or the caller's transaction) first.
+import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
+import type { CurrencyCode } from '../money/index.ts';
 import type { MerchantRow } from './tables.ts';
 
 export async function insertMerchant(executor: Executor, row: MerchantRow): Promise<void> {
@@ -32,4 +34,17 @@ export async function listMerchants(executor: Executor, options: { limit: number
   let query = executor.selectFrom('merchants').selectAll().orderBy('id', 'asc').limit(options.limit + 1);
   if (options.after) query = query.where('id', '>', options.after);
   return query.execute();
+}
+
+/** Active merchants in a currency by name (code-point order: the same on every database), at most `limit`. */
+export async function selectActiveMerchants(executor: Executor, currency: CurrencyCode, limit: number): Promise<MerchantRow[]> {
+  return executor
+    .selectFrom('merchants')
+    .selectAll()
+    .where('status', '=', 'active')
+    .where('currency', '=', currency)
+    .orderBy(sql`name COLLATE "C"`)
+    .orderBy('code')
+    .limit(limit)
+    .execute();
 }

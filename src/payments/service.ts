@@ -2,7 +2,7 @@
 // transaction (or takes the caller's through beforeCommit), so postings, rows, outbox messages
 // and the idempotency record commit together.
 import { withTransaction } from '../db/index.ts';
-import { ZERO, type Micros } from '../money/index.ts';
+import { ZERO, type CurrencyCode, type Micros } from '../money/index.ts';
 import { DomainError } from '../shared/errors.ts';
 import type { ItemResult } from '../rails/index.ts';
 import { idToUuid } from '../shared/ids.ts';
@@ -20,8 +20,8 @@ import { applySettlementAnswers, markSettlementReturned, SETTLEMENT_REF_PREFIX, 
 import { runSettlement, settlementDue, type SettlementRun } from './settlement.ts';
 import type { MerchantRow, PaymentRow } from './tables.ts';
 import {
-  buyVoucher, redeemVoucher, sendVoucher, voucherFingerprint, voucherOfBuyer, vouchersOfBuyer, type BuyVoucherInput, type IssuedVoucher, type RedeemInput, type RedemptionView,
-  type VoucherView,
+  buyVoucher, giftVoucher, priceVoucher, redeemVoucher, sendVoucher, voucherFingerprint, voucherIssuers, voucherOfBuyer, vouchersOfBuyer, type BuyVoucherInput, type IssuedVoucher,
+  type RedeemInput, type RedemptionView, type VoucherPrice, type VoucherView,
 } from './vouchers.ts';
 
 export interface Page<T> {
@@ -156,6 +156,21 @@ export class PaymentsService {
 
   async buyVoucher(userId: string, input: BuyVoucherInput, options: MoneyOptions<IssuedVoucher>): Promise<IssuedVoucher> {
     return buyVoucher(this.deps, userId, input, options);
+  }
+
+  /** The voucher's cost and funding split before the PIN, with the refusals a purchase would give now. */
+  async priceVoucher(userId: string, input: Pick<BuyVoucherInput, 'amount' | 'merchants'>): Promise<VoucherPrice> {
+    return priceVoucher(this.deps, userId, input);
+  }
+
+  /** Buys a voucher whose code and PIN go only to another phone, by SMS. */
+  async giftVoucher(userId: string, input: Omit<BuyVoucherInput, 'smsCopy'> & { to: string }, options: MoneyOptions<VoucherView>): Promise<VoucherView> {
+    return giftVoucher(this.deps, userId, input, options);
+  }
+
+  /** Merchants to offer a buyer who cannot type a merchant code (USSD). */
+  async voucherIssuers(currency: CurrencyCode, limit: number): Promise<MerchantRow[]> {
+    return voucherIssuers(this.deps, currency, limit);
   }
 
   async vouchers(userId: string, limit: number): Promise<VoucherView[]> {

@@ -11,17 +11,19 @@
 // what they gave away. Wrong PINs count; at VOUCHER_PIN_FAILURES_MAX the voucher locks.
 import { createHmac, randomInt } from 'node:crypto';
 import { withTransaction, type Executor } from '../db/index.ts';
-import { tryNormalizePhone } from '../identity/index.ts';
+import { tryNormalizePhone, type User } from '../identity/index.ts';
 import type { TransferId } from '../ledger/index.ts';
-import { type Money, ZERO } from '../money/index.ts';
+import { type CurrencyCode, type Money, ZERO } from '../money/index.ts';
+import type { Lang } from '../shared/errors.ts';
 import { enqueue, renderSms } from '../outbox/index.ts';
 import { DomainError } from '../shared/errors.ts';
 import { derivedUuid, idToUuid, uuidToId } from '../shared/ids.ts';
-import { systemAccountId, TRANSFER_CODES } from '../wallets/index.ts';
+import { checkOutgoing, systemAccountId, TRANSFER_CODES } from '../wallets/index.ts';
 import type { PaymentsDeps } from './deps.ts';
-import { selectMerchantsByCodes, selectMerchantsByIds } from './merchants.sql.ts';
+import { splitBySpendOrder, type ClassSplit } from './funding.ts';
+import { selectActiveMerchants, selectMerchantsByCodes, selectMerchantsByIds } from './merchants.sql.ts';
 import { MERCHANT_CODE, merchantIdOf } from './merchants.ts';
-import { payer, type MoneyOptions } from './payments.ts';
+import { payer, receiptNumber, type MoneyOptions } from './payments.ts';
 import { assertPosted, spendFromWallet } from './spend.ts';
 import type { MerchantRow, RedemptionRow, VoucherRow } from './tables.ts';
 import {
@@ -108,13 +110,111 @@ async function issuerMerchants(executor: Executor, codes: readonly string[]): Pr
   return active;
 }
 
+/**
+ * Merchants a voucher can be bought for when the buyer cannot type a code (USSD): the active ones
+ * in `currency`, by name (in code-point order, the same on every database), at most `limit`.
+ */
+export async function voucherIssuers(deps: PaymentsDeps, currency: CurrencyCode, limit: number): Promise<MerchantRow[]> {
+  return selectActiveMerchants(deps.db, currency, limit);
+}
+
+/** What a voucher would cost before the PIN: the face value, from which funding classes. */
+export interface VoucherPrice {
+  amount: Money;
+  /** What leaves the wallet: the face value (a voucher carries no fee). */
+  cost: Money;
+  /** By the policy's spend order (spend-only value first by default), from today's balances. */
+  split: ClassSplit;
+  merchants: MerchantRow[];
+}
+
+/**
+ * Prices a purchase without moving anything: the same refusals a purchase would give now (the
+ * merchants, a frozen account, the tier and own spend caps, the balance), so a face can show them
+ * before it asks for the PIN. Not binding: the purchase judges again under its own lock.
+ */
+export async function priceVoucher(deps: PaymentsDeps, userId: string, input: { amount: Money; merchants: string[] }): Promise<VoucherPrice> {
+  const version = await deps.policy.inForce();
+  if (input.amount.currency !== version.policy.currency) throw new DomainError('currency_mismatch', { param: 'amount.currency' });
+  if (input.amount.amount <= ZERO) throw new DomainError('invalid_amount', { param: 'amount' });
+  const merchants = await issuerMerchants(deps.db, input.merchants);
+  const user = await deps.identity.getUser(deps.db, userId);
+  deps.identity.assertCanSend(user, 'payment');
+  await checkOutgoing(deps.db, { policy: { inForce: async () => version }, clock: deps.clock }, { userId, tier: user.tier, kind: 'spend', amount: input.amount.amount, lock: false });
+  const wallet = await deps.wallets.openMainWallet(deps.db, userId, input.amount.currency);
+  const [balance] = await deps.wallets.balances([wallet]);
+  const available: ClassSplit = { spend_only: balance?.spend_only.available ?? ZERO, cashable: balance?.cashable.available ?? ZERO };
+  const split = splitBySpendOrder(version.policy.payments.spend_order, available, input.amount.amount);
+  if (!split) throw new DomainError('insufficient_funds', { param: 'amount' });
+  return { amount: input.amount, cost: input.amount, split, merchants };
+}
+
+/** The voucher's receipt number, as payments show theirs: the local business date and the id's end. */
+export function voucherReceiptNumber(voucher: VoucherRow, timeZone: string): string {
+  return receiptNumber(voucher.id, voucher.created_at, timeZone);
+}
+
 export interface BuyVoucherInput {
   amount: Money;
   merchants: string[];
   pin: string;
+  /**
+   * Also send the code and PIN to the buyer's phone by SMS: for a face whose screen cannot be
+   * kept (a USSD dialog's last screen is gone once dismissed, or lost with a dropped reply).
+   */
+  smsCopy?: boolean;
 }
 
+/** Where the new code and PIN go: back to the buyer (the screen, and an SMS copy if asked), or only to a gift's phone. */
+type Delivery = { kind: 'buyer'; sms: boolean } | { kind: 'gift'; phone: string };
+
 export async function buyVoucher(deps: PaymentsDeps, userId: string, input: BuyVoucherInput, options: MoneyOptions<IssuedVoucher>): Promise<IssuedVoucher> {
+  return issueVoucher(deps, userId, input, { kind: 'buyer', sms: input.smsCopy === true }, options);
+}
+
+/**
+ * Buys a voucher for another phone in one step: its code and PIN go only to that number by SMS,
+ * never to the buyer (who therefore holds no copy to pass on). One transaction, so there is no
+ * moment when the value is paid and the voucher is nobody's. It counts as sent: it cannot be
+ * sent on again.
+ */
+export async function giftVoucher(deps: PaymentsDeps, userId: string, input: Omit<BuyVoucherInput, 'smsCopy'> & { to: string }, options: MoneyOptions<VoucherView>): Promise<VoucherView> {
+  const phone = tryNormalizePhone(input.to);
+  if (!phone) throw new DomainError('invalid_phone_number', { param: 'to' });
+  const issued = await issueVoucher(deps, userId, input, { kind: 'gift', phone }, {
+    id: options.id,
+    ...(options.beforeCommit ? { beforeCommit: (trx, v) => options.beforeCommit!(trx, viewWithoutSecrets(v)) } : {}),
+  });
+  return viewWithoutSecrets(issued);
+}
+
+function viewWithoutSecrets(issued: IssuedVoucher): VoucherView {
+  return { voucher: issued.voucher, merchants: issued.merchants, redemptions: issued.redemptions, status: issued.status };
+}
+
+/** Enqueues the SMS that carries a voucher's code and PIN, in the caller's transaction. */
+async function enqueueVoucherSms(trx: Executor, deps: PaymentsDeps, message: { to: string; lang: Lang; voucher: VoucherRow; digits: string; pin: string; sender: User | null }): Promise<void> {
+  const { policy } = await deps.policy.inForce();
+  const { voucher } = message;
+  const common = { amount: { amount: voucher.remaining, currency: voucher.currency }, voucher: formatVoucherCode(message.digits), secret: message.pin, until: voucher.expires_at };
+  const options = { timeZone: policy.time_zone };
+  const payload = { voucher_id: uuidToId(voucher.id, 'vch'), ...(message.sender ? { from_user_id: message.sender.id } : {}) };
+  if (message.sender) {
+    await enqueue(trx, deps.clock, {
+      channel: 'sms', recipient: message.to, template: 'voucher.received', lang: message.lang,
+      body: renderSms('voucher.received', message.lang, { ...common, sender: message.sender.phone! }, options),
+      payload, dedupeKey: `voucher:${voucher.id}:sent`,
+    });
+  } else {
+    await enqueue(trx, deps.clock, {
+      channel: 'sms', recipient: message.to, template: 'voucher.bought', lang: message.lang,
+      body: renderSms('voucher.bought', message.lang, common, options),
+      payload, dedupeKey: `voucher:${voucher.id}:bought`,
+    });
+  }
+}
+
+async function issueVoucher(deps: PaymentsDeps, userId: string, input: Omit<BuyVoucherInput, 'smsCopy'>, delivery: Delivery, options: MoneyOptions<IssuedVoucher>): Promise<IssuedVoucher> {
   const { policy } = await deps.policy.inForce();
   if (input.amount.currency !== policy.currency) throw new DomainError('currency_mismatch', { param: 'amount.currency' });
   const merchants = await issuerMerchants(deps.db, input.merchants);
@@ -142,7 +242,7 @@ export async function buyVoucher(deps: PaymentsDeps, userId: string, input: BuyV
       pin_hash: pinHash(deps.voucherKey, id, pin),
       pin_failures: 0,
       buyer_user_id: user.id,
-      holder_phone: null,
+      holder_phone: delivery.kind === 'gift' ? delivery.phone : null,
       currency: input.amount.currency,
       face_value: input.amount.amount,
       remaining: input.amount.amount,
@@ -153,6 +253,12 @@ export async function buyVoucher(deps: PaymentsDeps, userId: string, input: BuyV
       created_at: now,
     };
     await insertVoucher(trx, voucher);
+    if (delivery.kind === 'gift') {
+      const recipient = await deps.identity.resolveRecipientByPhone(trx, delivery.phone);
+      await enqueueVoucherSms(trx, deps, { to: delivery.phone, lang: recipient?.lang ?? 'ko', voucher, digits, pin, sender: user });
+    } else if (delivery.sms && user.phone) {
+      await enqueueVoucherSms(trx, deps, { to: user.phone, lang: user.lang, voucher, digits, pin, sender: null });
+    }
     const issued: IssuedVoucher = { voucher, merchants, redemptions: [], status: 'active', code: formatVoucherCode(digits), pin };
     await options.beforeCommit?.(trx, issued);
     return issued;
@@ -197,23 +303,7 @@ export async function sendVoucher(deps: PaymentsDeps, userId: string, id: string
     const pin = randomDigits(6);
     await reissueVoucher(trx, voucher.id, { codeHash: codeHash(deps.voucherKey, digits), codeLast4: digits.slice(-4), pinHash: pinHash(deps.voucherKey, voucher.id, pin), holderPhone: phone });
     const recipient = await deps.identity.resolveRecipientByPhone(trx, phone);
-    const lang = recipient?.lang ?? 'ko';
-    const { policy } = await deps.policy.inForce();
-    await enqueue(trx, deps.clock, {
-      channel: 'sms',
-      recipient: phone,
-      template: 'voucher.received',
-      lang,
-      body: renderSms('voucher.received', lang, {
-        amount: { amount: voucher.remaining, currency: voucher.currency },
-        sender: buyer.phone!,
-        voucher: formatVoucherCode(digits),
-        secret: pin,
-        until: voucher.expires_at,
-      }, { timeZone: policy.time_zone }),
-      payload: { voucher_id: uuidToId(voucher.id, 'vch'), from_user_id: buyer.id },
-      dedupeKey: `voucher:${voucher.id}:sent`,
-    });
+    await enqueueVoucherSms(trx, deps, { to: phone, lang: recipient?.lang ?? 'ko', voucher, digits, pin, sender: buyer });
     return viewOf(trx, deps, { ...voucher, holder_phone: phone, code_last4: digits.slice(-4), pin_failures: 0 });
   });
 }

@@ -2,7 +2,7 @@
 //
 // Wiring (src/runtime.ts):
 //   const ussd = new UssdService({ db, clock, logger, identity, policy, wallets, support, cashout, publicUrl, features });
-//   (cashout: the "Cash out" menu; features: agent code / voucher menus, see feature.ts)
+//   (cashout: the "Cash out" menu; features: agentCodeFeature(cashout), voucherFeature(payments), see feature.ts)
 //   ctx.services.ussd = ussd;   areas: [..., ussdRoutes]
 //   a timer calls ussd.sweep() (timeouts, forgetting old dialogs).
 // Migration 0090 belongs to this module.
@@ -17,6 +17,7 @@ export type { UssdFeature, FeatureSlot } from './feature.ts';
 export type { MenuEntry } from './menus/main.ts';
 export { checkPin, wrongPinNotice } from './menus/pin.ts';
 export { agentCodeFeature } from './menus/agent-code.ts';
+export { voucherFeature } from './menus/voucher.ts';
 export { go, stay, back, backTo, home, end, endWithSecret, pick, numbered, PIN_SHAPE, type NodeTable, type UssdNode, type Turn, type Step } from './node.ts';
 export { ussdMoney, ussdDate } from './format.ts';
 

@@ -78,6 +78,34 @@ const en = {
   /** What the dialog keeps instead (the code is never at rest in a dialog row). */
   agentCodeSent: (net: string, until: string) => `Your code was sent by SMS: an agent pays you ${net}. Valid until ${until}.`,
 
+  // Buy voucher.
+  voucherTitle: 'Buy voucher: which shop?',
+  noIssuers: 'No shop sells vouchers here yet.',
+  voucherAt: (shop: string) => `Voucher for ${shop}`,
+  otherAmount: 'Other amount',
+  voucherFor: 'Who is it for?',
+  forMe: 'For me',
+  forOther: 'Send to another phone',
+  phonePrompt: 'Their mobile number (e.g. 01012345678):',
+  invalidPhone: 'Not a mobile number. Try again.',
+  ownNumber: 'That is your own number. Go back and choose For me.',
+  voucherFace: (amount: string, shop: string) => `Voucher ${amount} for ${shop}`,
+  /** What it costs, all from one funding class… */
+  voucherCostFrom: (cost: string, fundingClass: string) => `You pay ${cost} from ${fundingClass}`,
+  /** …or from both, in spend order. */
+  voucherCostSplit: (cost: string, parts: string[]) => `You pay ${cost}: ${parts.join(', ')}`,
+  spendOnlyValue: 'spend-only value',
+  cashableValue: 'cashable value',
+  fromSpendOnly: (amount: string) => `spend-only ${amount}`,
+  fromCashable: (amount: string) => `cashable ${amount}`,
+  voucherTo: (phone: string) => `Gift: code and PIN go by SMS to ${phone}`,
+  voucherValid: (days: number) => `Valid ${days} days. No cash back.`,
+  /** The final screen with the code and PIN (shown once; the same by SMS). */
+  voucherDone: (amount: string, code: string, pin: string, receipt: string) => [`Voucher ${amount}`, `No. ${code}`, `PIN ${pin}`, `Receipt ${receipt}`, 'Also sent by SMS.'],
+  /** What the dialog keeps instead (the code and PIN are never at rest in a dialog row). */
+  voucherKept: (amount: string, receipt: string) => `Voucher ${amount} bought. Its number and PIN were sent by SMS. Receipt ${receipt}`,
+  voucherGiven: (amount: string, phone: string, receipt: string) => `Voucher ${amount} sent to ${phone} by SMS. Receipt ${receipt}`,
+
   // Balance.
   balanceTitle: 'Balance',
   available: (amount: string) => `Available: ${amount}`,
@@ -244,6 +272,30 @@ const ko: Messages = {
   agentTitle: '대리점 현금 출금',
   agentCodeDone: (code, net, until) => `출금 코드 ${code}: 대리점에서 ${net} 받기. ${until}까지 유효. 문자로도 보냄`,
   agentCodeSent: (net, until) => `출금 코드는 문자로 보냄: 대리점에서 ${net} 받기. ${until}까지 유효`,
+
+  voucherTitle: '상품권 가맹점',
+  noIssuers: '상품권을 파는 가맹점이 아직 없습니다.',
+  voucherAt: (shop) => `${shop} 상품권`,
+  otherAmount: '다른 금액',
+  voucherFor: '누구에게 줄까요?',
+  forMe: '나에게',
+  forOther: '다른 번호로 선물',
+  phonePrompt: '받는 휴대폰 번호:',
+  invalidPhone: '휴대폰 번호가 아닙니다.',
+  ownNumber: '내 번호입니다. 이전에서 나에게를 고르세요.',
+  // 80 characters: the shop was the title of the step before, and the SMS says more.
+  voucherFace: (amount) => `상품권 ${amount}`,
+  voucherCostFrom: (cost, fundingClass) => `결제 ${cost} (${fundingClass})`,
+  voucherCostSplit: (cost, parts) => `결제 ${cost}: ${parts.join(', ')}`,
+  spendOnlyValue: '결제 전용',
+  cashableValue: '출금 가능',
+  fromSpendOnly: (amount) => `결제 전용 ${amount}`,
+  fromCashable: (amount) => `출금 가능 ${amount}`,
+  voucherTo: (phone) => `선물 ${phone}`,
+  voucherValid: (days) => `${days}일 유효`,
+  voucherDone: (amount, code, pin, receipt) => [`상품권 ${amount}`, `번호 ${code}`, `PIN ${pin}`, `영수증 ${receipt}`, '문자로도 보냄'],
+  voucherKept: (amount, receipt) => `상품권 ${amount} 구매. 번호·PIN은 문자로 보냄. 영수증 ${receipt}`,
+  voucherGiven: (amount, phone, receipt) => `상품권 ${amount}, ${phone}로 문자 전송. 영수증 ${receipt}`,
 
   balanceTitle: '잔액',
   available: (amount) => `사용 가능 ${amount}`,

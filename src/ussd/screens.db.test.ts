@@ -17,6 +17,10 @@ import { ussdLength } from './gsm.ts';
 let tc: UssdTestContext;
 beforeAll(async () => {
   tc = await createUssdTestContext();
+  // Shops for "Buy voucher": names as long as merchants get, one Korean (an English screen shows its
+  // code instead) and one in the GSM 7-bit alphabet.
+  await tc.addMerchant('하루24 편의점 (convenience store) 강남역 2호점', 'HARU24GANGNAM02');
+  await tc.addMerchant('Bean Brew Coffee Roasters, Gangnam Station Branch', 'BEANBREWGANGNAM');
 });
 afterAll(async () => {
   await tc.closeAll();
@@ -36,7 +40,8 @@ function candidates(screen: string, pin: string): string[] {
   // Without the CON/END prefix: a page may start with an option ("9 Language" on a menu's page 2).
   const options = screen.replace(/^(CON|END) /, '').split('\n').flatMap((line) => /^(\d{1,2}) /.exec(line)?.[1] ?? []);
   const prompt = /:$/m.test(screen.split('\n').at(-2) ?? '') || /:\n/.test(screen);
-  return [...new Set([...options, '0', '00', 'x', '77', ...(prompt ? [...PINS_TO_TRY(pin), '5000'] : [])])];
+  // A mobile number for the voucher's gift recipient (on other prompts, one more wrong input).
+  return [...new Set([...options, '0', '00', 'x', '77', ...(prompt ? [...PINS_TO_TRY(pin), '5000', '01098765432'] : [])])];
 }
 
 /** `lang`: the dialog's language after the reply (null before a new caller chose one). */

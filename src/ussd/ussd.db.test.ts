@@ -230,7 +230,9 @@ describe('registered callers', () => {
   test('language: switching to Korean is kept for the next dialog', async () => {
     const v = await registerTestUser(tc, { lang: 'en' });
     const d = dialer(v.phone);
-    expect(await d.send(optionOf(await d.dial(), 'Language'))).toBe('CON Language\n1 한국어\n2 English\n0 Back 00 Menu');
+    await d.dial();
+    // The main menu's last entry is on its second page.
+    expect(await d.send(optionOf((await d.send('99')).slice('CON '.length), 'Language'))).toBe('CON Language\n1 한국어\n2 English\n0 Back 00 Menu');
     expect(await d.send('1')).toMatch(/^CON 언어를 바꿨습니다\.\n스몰체인지\n/);
     expect((await userRow(v.phone))!.lang).toBe('ko');
   });
@@ -253,8 +255,9 @@ describe('registered callers', () => {
     const d = dialer(u.phone);
     const menu = await d.dial();
     const body = menu.slice('CON '.length);
-    // The full main menu fits one screen; with the notice above it, it may flow onto a second page.
-    expect(await d.send('99')).toMatch(/^CON Not an option\. Choose a number\.\nsmallchange\n1 Balance\n/);
+    // The main menu flows onto a second page (99); 0 pages back to the first.
+    expect(await d.send('99')).toBe('CON 11 Language\n0 Back');
+    expect(await d.send('0')).toBe(menu);
     for (const input of ['abc', '42', '', '1*2', '-1', '１', ' ', 'x'.repeat(500)]) {
       const reply = await d.send(input);
       expect(reply, JSON.stringify(input)).toMatch(/^CON Not an option\. Choose a number\.\nsmallchange\n1 Balance\n/);

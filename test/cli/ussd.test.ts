@@ -21,7 +21,8 @@ describe('smallchange ussd', () => {
     const phone = nextPhone();
     const national = `0${phone.slice(3)}`;
     const result = await runCli(['ussd', '--phone', national, '--url', url, '--secret', TEST_GATEWAY_SECRET, '--network', '45008'], {}, {
-      input: ['2', '1', '480273', '480273', '1', '00', '10', '1', '8', '4'].join('\n') + '\n',
+      // Main menu: 11 Language (on its second page; any option's number works on either), then 9 Call me back.
+      input: ['2', '1', '480273', '480273', '1', '00', '11', '1', '9', '4'].join('\n') + '\n',
     });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);

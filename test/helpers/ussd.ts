@@ -15,7 +15,8 @@ import type { Micros } from '../../src/money/index.ts';
 import { PolicyService } from '../../src/policy/index.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { SupportService, supportRoutes } from '../../src/support/index.ts';
-import { agentCodeFeature, UssdService, ussdRoutes, GATEWAY_SECRET_HEADER } from '../../src/ussd/index.ts';
+import { PaymentsService, type MerchantRow } from '../../src/payments/index.ts';
+import { agentCodeFeature, UssdService, ussdRoutes, GATEWAY_SECRET_HEADER, voucherFeature } from '../../src/ussd/index.ts';
 import { systemAccountId, TRANSFER_CODES, WalletService } from '../../src/wallets/index.ts';
 import { buildTestApp, createTestContext, type TestContext } from './context.ts';
 
@@ -29,7 +30,10 @@ export interface UssdTestContext extends TestContext {
   support: SupportService;
   ussd: UssdService;
   cashout: CashoutService;
+  payments: PaymentsService;
   walletRail: TestWalletRail;
+  /** Registers an active merchant (so that "Buy voucher" offers it). */
+  addMerchant(name: string, code: string): Promise<MerchantRow>;
   /** Saves a partner-wallet payout destination for the user (as if added in the app); its id. */
   addWalletDestination(userId: string, options?: { provider?: string; account?: string; label?: string }): Promise<string>;
   /** Credits a user's main wallet (cashable or spend-only) from a test partner's prefunding. */
@@ -59,6 +63,10 @@ export async function createUssdTestContext(options: { logDestination?: Destinat
     db: tc.database.db, clock: tc.clock, logger: tc.ctx.logger, ledger, policy, identity: tc.identity,
     config: { DATA_DIR: dataDir, SIMULATORS: 'off' }, wallets: wallets.core, bankRail: null, walletRail,
   });
+  const payments = new PaymentsService({
+    db: tc.database.db, ledger, clock: tc.clock, logger: tc.ctx.logger, policy, identity: tc.identity, wallets: wallets.core,
+    voucherKey: 'test-voucher-key', bankRail: null,
+  });
   const ussd = new UssdService({
     db: tc.database.db,
     clock: tc.clock,
@@ -69,9 +77,9 @@ export async function createUssdTestContext(options: { logDestination?: Destinat
     support,
     cashout,
     publicUrl: 'https://sc.example',
-    features: [agentCodeFeature(cashout)],
+    features: [agentCodeFeature(cashout), voucherFeature(payments)],
   });
-  Object.assign(tc.ctx.services, { policy, wallets, support, ussd, cashout });
+  Object.assign(tc.ctx.services, { policy, wallets, support, ussd, cashout, payments });
   const app = await buildTestApp(tc, [ussdRoutes, supportRoutes]);
   const partnerAccount = await wallets.core.partnerAccount(tc.database.db, 'ptn_ussd_test', 'KRW');
 
@@ -98,6 +106,14 @@ export async function createUssdTestContext(options: { logDestination?: Destinat
     return id;
   }
 
+  let merchants = 0;
+  async function addMerchant(name: string, code: string): Promise<MerchantRow> {
+    merchants++;
+    return payments.registerMerchant({ staffId: 'stf_ussd_test' }, {
+      name, code, partnerId: null, settlement: { bankCode: '088', accountNumber: `110${String(merchants).padStart(9, '0')}`, holderName: '(주)테스트' },
+    });
+  }
+
   return {
     ...tc,
     app,
@@ -107,7 +123,9 @@ export async function createUssdTestContext(options: { logDestination?: Destinat
     support,
     ussd,
     cashout,
+    payments,
     walletRail,
+    addMerchant,
     addWalletDestination,
     credit,
     async closeAll() {

@@ -4,21 +4,20 @@
 // policy, limits, screening and step-up rules apply unchanged, and the code it issues is the one
 // an agent's counter redeems (src/agents); the same code also goes out by SMS.
 //
-// As in the cash-out menu, the PIN is typed on the quote screen and never echoed; a wrong one
-// counts toward the lockout; an SMS step-up code, when asked for, is typed in the same dialog with
-// the PIN read back from the gateway's text (nothing secret is stored).
+// As in the cash-out menu (the steps they share: quote-confirm.ts), the PIN is typed on the quote
+// screen and never echoed; a wrong one counts toward the lockout; an SMS step-up code, when asked
+// for, is typed in the same dialog with the PIN read back from the gateway's text (nothing secret
+// is stored).
 import type { CashoutService } from '../../cashout/index.ts';
 import type { CurrencyCode, Micros } from '../../money/index.ts';
 import { DomainError } from '../../shared/errors.ts';
 import { uuidToId } from '../../shared/ids.ts';
 import type { UssdFeature } from '../feature.ts';
 import { ussdDate, ussdMoney } from '../format.ts';
-import { backTo, end, endWithSecret, go, PIN_SHAPE, stay, type NodeTable, type Step, type Turn } from '../node.ts';
+import { end, endWithSecret, go, stay, type NodeTable, type Step, type Turn } from '../node.ts';
 import { mainWallet } from './balance.ts';
 import { typedAmount } from './cashout.ts';
-import { wrongPinNotice } from './pin.ts';
-
-const OTP_SHAPE = /^\d{6}$/;
+import { quoteConfirmNodes, type StepUpCode } from './quote-confirm.ts';
 
 interface ShownQuote {
   id: string;
@@ -52,43 +51,23 @@ export function agentCodeNodes(cashout: CashoutService): NodeTable {
     }
   }
 
-  async function confirm(turn: Turn, pin: string, otp: { challengeId: string; code: string } | null): Promise<Step> {
+  /** Confirms the quote; the code screen for an issued code (refusals: quote-confirm.ts). */
+  async function confirm(turn: Turn, pin: string, otp: StepUpCode | null): Promise<Step> {
     const shown = shownQuote(turn);
     const m = turn.m;
-    const toQuote = (notice: string): Step => (turn.state.node === 'agent.quote' ? stay(notice) : backTo('agent.quote', notice));
-    try {
-      const view = await cashout.confirm(
-        { userId: (await turn.user()).id, quote: shown.id, pin, otp, deviceId: null, idempotencyKey: `ussd:${shown.id}`, origin: 'user' },
-        turn.lang,
-      );
-      const policy = await turn.policy();
-      const id = uuidToId(view.row.id, 'cot');
-      const net = ussdMoney(view.row.payout, view.row.currency, turn.lang);
-      if (view.pickup) {
-        const until = ussdDate(view.pickup.expiresAt, policy.time_zone, true);
-        return endWithSecret([m.agentCodeDone(view.pickup.code, net, until)], [m.agentCodeSent(net, until)]);
-      }
-      if (view.row.state === 'held_for_review') return end(m.cashoutHeld(id, net, view.row.hold_until ? ussdDate(view.row.hold_until, policy.time_zone, true) : null));
-      return end(m.cashoutNotMade(id));
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      switch (error.code) {
-        case 'invalid_credentials':
-          return toQuote(await wrongPinNotice(turn));
-        case 'otp_required': {
-          const challengeId = error.details.data?.challenge_id;
-          if (typeof challengeId !== 'string') throw error;
-          return go('agent.otp', { 'agent.challenge': challengeId, 'agent.pin': turn.answerRange }, { notice: m.otpSent });
-        }
-        case 'otp_invalid':
-          return stay(m.otpWrong);
-        case 'quote_expired':
-          return backTo('agent', m.quoteExpired);
-        default:
-          if (error.status >= 500) throw error;
-          return toQuote(error.localizedMessage(turn.lang));
-      }
+    const view = await cashout.confirm(
+      { userId: (await turn.user()).id, quote: shown.id, pin, otp, deviceId: null, idempotencyKey: `ussd:${shown.id}`, origin: 'user' },
+      turn.lang,
+    );
+    const policy = await turn.policy();
+    const id = uuidToId(view.row.id, 'cot');
+    const net = ussdMoney(view.row.payout, view.row.currency, turn.lang);
+    if (view.pickup) {
+      const until = ussdDate(view.pickup.expiresAt, policy.time_zone, true);
+      return endWithSecret([m.agentCodeDone(view.pickup.code, net, until)], [m.agentCodeSent(net, until)]);
     }
+    if (view.row.state === 'held_for_review') return end(m.cashoutHeld(id, net, view.row.hold_until ? ussdDate(view.row.hold_until, policy.time_zone, true) : null));
+    return end(m.cashoutNotMade(id));
   }
 
   return {
@@ -115,8 +94,10 @@ export function agentCodeNodes(cashout: CashoutService): NodeTable {
       },
     },
 
-    'agent.quote': {
-      screen(turn) {
+    ...quoteConfirmNodes({
+      prefix: 'agent',
+      restartNode: 'agent',
+      quoteScreen(turn) {
         const q = shownQuote(turn);
         const m = turn.m;
         const money = (amount: string) => ussdMoney(BigInt(amount) as Micros, q.currency, turn.lang);
@@ -125,20 +106,8 @@ export function agentCodeNodes(cashout: CashoutService): NodeTable {
           prompt: m.confirmPin,
         };
       },
-      async answer(turn, input) {
-        if (!PIN_SHAPE.test(input)) return stay(turn.m.pinFormat);
-        return confirm(turn, input, null);
-      },
-    },
-
-    'agent.otp': {
-      screen: (turn) => ({ prompt: turn.m.otpPrompt }),
-      async answer(turn, input) {
-        if (!OTP_SHAPE.test(input)) return stay(turn.m.otpFormat);
-        const pin = turn.answerAt(turn.state.data['agent.pin'] as number[]);
-        return confirm(turn, pin, { challengeId: turn.state.data['agent.challenge'] as string, code: input });
-      },
-    },
+      confirm,
+    }),
   };
 }
 

@@ -13,14 +13,12 @@
 import type { DestinationRow } from '../../cashout/index.ts';
 import { destinationDisplay } from '../../cashout/index.ts';
 import { MoneyError, parseAmount, type CurrencyCode, type Micros } from '../../money/index.ts';
-import { DomainError } from '../../shared/errors.ts';
 import { uuidToId } from '../../shared/ids.ts';
 import { ussdDate, ussdMoney } from '../format.ts';
-import { backTo, end, go, numbered, pick, PIN_SHAPE, stay, type NodeTable, type Step, type Turn } from '../node.ts';
-import { wrongPinNotice } from './pin.ts';
+import { end, go, numbered, pick, stay, type NodeTable, type Step, type Turn } from '../node.ts';
 import { mainWallet } from './balance.ts';
+import { quoteConfirmNodes, type StepUpCode } from './quote-confirm.ts';
 
-const OTP_SHAPE = /^\d{6}$/;
 /** Destinations offered on one screen (more flow onto pages): far beyond what people save. */
 const DESTINATIONS_SHOWN_MAX = 9;
 
@@ -103,50 +101,21 @@ async function quote(turn: Turn, amount: Micros | 'all'): Promise<Step> {
   });
 }
 
-/** Confirms the quote; the step the dialog takes from the service's answer. */
-async function confirm(turn: Turn, pin: string, otp: { challengeId: string; code: string } | null): Promise<Step> {
+/** Confirms the quote; the step for a confirmed cash-out (refusals: quote-confirm.ts). */
+async function confirm(turn: Turn, pin: string, otp: StepUpCode | null): Promise<Step> {
   const shown = shownQuote(turn);
   const m = turn.m;
-  // A refusal shows on the quote screen (the PIN prompt again); from the code screen, back to it.
-  const toQuote = (notice: string): Step => (turn.state.node === 'cashout.quote' ? stay(notice) : backTo('cashout.quote', notice));
-  try {
-    const view = await service(turn).confirm(
-      { userId: (await turn.user()).id, quote: shown.id, pin, otp, deviceId: null, idempotencyKey: `ussd:${shown.id}`, origin: 'user' },
-      turn.lang,
-    );
-    const policy = await turn.policy();
-    const id = uuidToId(view.row.id, 'cot');
-    const net = ussdMoney(view.row.payout, view.row.currency, turn.lang);
-    if (view.row.state === 'held_for_review') return end(m.cashoutHeld(id, net, view.row.hold_until ? ussdDate(view.row.hold_until, policy.time_zone, true) : null));
-    if (view.row.state === 'failed' || view.row.state === 'cancelled') return end(m.cashoutNotMade(id));
-    const when = view.row.expected_at ? ussdDate(view.row.expected_at, policy.time_zone, true) : null;
-    return end(m.cashoutDone(id, net, view.display, when));
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    switch (error.code) {
-      case 'invalid_credentials':
-        return toQuote(await wrongPinNotice(turn));
-      case 'otp_required': {
-        const challengeId = error.details.data?.challenge_id;
-        if (typeof challengeId !== 'string') throw error;
-        return go('cashout.otp', { 'cashout.challenge': challengeId, 'cashout.pin': turn.answerRange }, { notice: m.otpSent });
-      }
-      case 'otp_invalid':
-        return stay(m.otpWrong);
-      case 'otp_expired':
-      case 'otp_used':
-      case 'otp_attempts_exceeded':
-      case 'otp_binding_mismatch':
-      case 'challenge_not_found':
-        // Back to the PIN: confirming again sends a fresh code.
-        return toQuote(error.localizedMessage(turn.lang));
-      case 'quote_expired':
-        return backTo('cashout.amount', m.quoteExpired);
-      default:
-        if (error.status >= 500) throw error;
-        return toQuote(error.localizedMessage(turn.lang));
-    }
-  }
+  const view = await service(turn).confirm(
+    { userId: (await turn.user()).id, quote: shown.id, pin, otp, deviceId: null, idempotencyKey: `ussd:${shown.id}`, origin: 'user' },
+    turn.lang,
+  );
+  const policy = await turn.policy();
+  const id = uuidToId(view.row.id, 'cot');
+  const net = ussdMoney(view.row.payout, view.row.currency, turn.lang);
+  if (view.row.state === 'held_for_review') return end(m.cashoutHeld(id, net, view.row.hold_until ? ussdDate(view.row.hold_until, policy.time_zone, true) : null));
+  if (view.row.state === 'failed' || view.row.state === 'cancelled') return end(m.cashoutNotMade(id));
+  const when = view.row.expected_at ? ussdDate(view.row.expected_at, policy.time_zone, true) : null;
+  return end(m.cashoutDone(id, net, view.display, when));
 }
 
 /** An amount typed on a keypad (whole won, at most 12 digits), or null when it is not one. */
@@ -201,8 +170,10 @@ export const cashoutNodes: NodeTable = {
     },
   },
 
-  'cashout.quote': {
-    async screen(turn) {
+  ...quoteConfirmNodes({
+    prefix: 'cashout',
+    restartNode: 'cashout.amount',
+    async quoteScreen(turn) {
       const q = shownQuote(turn);
       const m = turn.m;
       const policy = await turn.policy();
@@ -220,19 +191,6 @@ export const cashoutNodes: NodeTable = {
         prompt: m.confirmPin,
       };
     },
-    async answer(turn, input) {
-      if (!PIN_SHAPE.test(input)) return stay(turn.m.pinFormat);
-      return confirm(turn, input, null);
-    },
-  },
-
-  'cashout.otp': {
-    screen: (turn) => ({ prompt: turn.m.otpPrompt }),
-    async answer(turn, input) {
-      if (!OTP_SHAPE.test(input)) return stay(turn.m.otpFormat);
-      const pin = turn.answerAt(turn.state.data['cashout.pin'] as number[]);
-      const challengeId = turn.state.data['cashout.challenge'] as string;
-      return confirm(turn, pin, { challengeId, code: input });
-    },
-  },
+    confirm,
+  }),
 };
