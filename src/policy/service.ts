@@ -123,6 +123,18 @@ export class PolicyService {
   private async summaries(): Promise<PolicyVersionSummary[]> {
     const nowMs = this.clock.now().getTime();
     if (this.headers && nowMs - this.headers.loadedAtMs < this.refreshMs) return this.headers.ascending;
+    // A list that is merely due for a refresh is served while the refresh runs behind it: a caller
+    // inside a transaction must never wait for a second connection — on PGlite, whose one
+    // connection that transaction holds, it would wait forever. Only a list forgotten by
+    // invalidate() (a publish here, outside any transaction) or never read is waited for.
+    if (this.headers) {
+      void this.refresh(nowMs).catch(() => undefined); // kept stale; the next call tries again
+      return this.headers.ascending;
+    }
+    return this.refresh(nowMs);
+  }
+
+  private refresh(nowMs: number): Promise<PolicyVersionSummary[]> {
     const generation = this.generation;
     if (this.loading?.generation === generation) return this.loading.promise;
     const promise = listVersions(this.db)
