@@ -17,6 +17,8 @@ let demo: DemoCredentials | null = null;
 // partners and the people it names (a few seconds); the other people and their months of
 // history are written behind it while the server already answers, and a line says when done.
 const seedAbort = new AbortController();
+let startSeeding: () => void = () => undefined;
+const listening = new Promise<void>((resolve) => (startSeeding = resolve));
 let seeding: Promise<void> | null = null;
 if (config.DEMO === 'on') {
   if (!(await isSeeded(ctx))) {
@@ -29,6 +31,9 @@ if (config.DEMO === 'on') {
       onCoreReady: (credentials) => {
         writeDemoCredentials(config.DATA_DIR, { ...credentials, world: 'seeding' });
         coreReady(credentials);
+        // The rest waits until the server listens: seeding beside Fastify's start-up would slow
+        // both (one thread, one embedded-database connection).
+        return listening;
       },
     });
     demo = await Promise.race([core, world.then((seeded) => seeded.credentials)]);
@@ -66,6 +71,7 @@ const lines = [
   ...(!seeding && demo?.world === 'seeding' ? ['  demo world incomplete: its first seeding was stopped (remove DATA_DIR to seed it again)', ''] : []),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
+startSeeding();
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
