@@ -47,8 +47,8 @@ export async function migrate(database: Database, dir = MIGRATIONS_DIR): Promise
   )`);
   const files = await loadMigrations(dir);
   const applied: string[] = [];
-  // One read of what is recorded (a start with nothing to apply is one query); a file applied by
-  // a concurrent process meanwhile is caught by the advisory lock and ON CONFLICT below.
+  // One read of what is recorded: a start with nothing to apply is one query. (As with a read per
+  // file, the check is outside the advisory lock; the lock serialises two processes' applies.)
   const recorded = await sql<{ version: string; checksum: string }>`SELECT version, checksum FROM schema_migrations`.execute(database.db);
   const checksums = new Map(recorded.rows.map((row) => [row.version, row.checksum]));
   for (const file of files) {
